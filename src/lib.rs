@@ -1,8 +1,16 @@
 //! point-break: is an American Airlines flight better paid in cash or in AAdvantage miles?
 //!
-//! The pure [`core`] turns AA's Award and Revenue itinerary responses into a cents-per-point
-//! report; [`browser`] drives a real Firefox through WebDriver to fetch those responses from
-//! inside AA's booking page. The binary's CLI lives in `src/cli.rs` and `src/main.rs`.
+//! The pure [`core`] turns AA's Award and Revenue itinerary answers into a cents-per-point
+//! report; [`browser`] drives a real Firefox through WebDriver to fetch those answers from inside
+//! AA's booking page; [`cmd`] holds one module per subcommand around them.
 
 pub mod browser;
+pub mod cli;
+pub mod cmd;
 pub mod core;
+pub mod error;
+pub mod exit;
+pub mod logging;
+pub mod output;
+pub mod progress;
+pub mod search;

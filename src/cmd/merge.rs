@@ -1,0 +1,119 @@
+//! `point-break merge`: the core on two saved bodies, with no browser. It re-runs a search saved
+//! with `--save-raw`, and is how the comparison is checked offline.
+
+use crate::cli::MergeArgs;
+use crate::core::model::ItineraryResponse;
+use crate::core::query::{parse_date, Field, QueryError};
+use crate::core::{compare, read_answer, Airport, Answer, Report, SearchMetadata};
+use crate::error::Error;
+use anyhow::Context;
+use std::io::Read;
+use std::path::Path;
+
+/// Runs the merge command.
+pub fn run(args: &MergeArgs) -> Result<(), Error> {
+    let (passengers, cabin) = super::party(&args.party)?;
+    if args.award == Path::new("-") && args.revenue == Path::new("-") {
+        return Err(Error::Usage(
+            "invalid --revenue: only one of --award and --revenue can read stdin (-)".into(),
+        ));
+    }
+    let origin = args
+        .origin
+        .as_deref()
+        .map(|o| checked_airport(o, Field::Origin))
+        .transpose()?;
+    let destination = args
+        .destination
+        .as_deref()
+        .map(|d| checked_airport(d, Field::Destination))
+        .transpose()?;
+    let date = args
+        .date
+        .as_deref()
+        .map(|d| {
+            parse_date(d).map_err(|message| QueryError {
+                field: Field::Date,
+                message,
+            })
+        })
+        .transpose()?;
+
+    let award = load(&args.award)?;
+    let revenue = load(&args.revenue)?;
+    let award = read_answer(Answer::body(&award), &display(&args.award))?;
+    let revenue = read_answer(Answer::body(&revenue), &display(&args.revenue))?;
+
+    let from_bodies =
+        |pick: fn(&ItineraryResponse) -> Option<String>| pick(&award).or_else(|| pick(&revenue));
+    let origin = origin
+        .map(|a| a.to_string())
+        .or_else(|| from_bodies(|r| r.response_metadata.as_ref()?.origin.as_ref()?.code.clone()))
+        .ok_or_else(|| missing(Field::Origin))?;
+    let destination = destination
+        .map(|a| a.to_string())
+        .or_else(|| {
+            from_bodies(|r| {
+                r.response_metadata
+                    .as_ref()?
+                    .destination
+                    .as_ref()?
+                    .code
+                    .clone()
+            })
+        })
+        .ok_or_else(|| missing(Field::Destination))?;
+    let date = date
+        .map(crate::core::query::format_date)
+        .or_else(|| from_bodies(|r| r.response_metadata.as_ref()?.departure_date.clone()))
+        .ok_or_else(|| missing(Field::Date))?;
+
+    let (flights, stats) = compare(&award, &revenue, passengers, cabin);
+    tracing::debug!(?stats, "paired award and revenue slices");
+    let report = Report::new(
+        SearchMetadata {
+            origin,
+            destination,
+            date,
+            passengers,
+            cabin_class: cabin,
+        },
+        flights,
+    );
+    crate::output::emit(args.output.as_deref(), &super::to_json(&report))?;
+    Ok(())
+}
+
+fn checked_airport(text: &str, field: Field) -> Result<Airport, QueryError> {
+    text.parse()
+        .map_err(|message| QueryError { field, message })
+}
+
+fn missing(field: Field) -> Error {
+    Error::Usage(format!(
+        "invalid --{0}: the bodies do not say the {0}; give --{0}",
+        field.name()
+    ))
+}
+
+fn display(path: &Path) -> String {
+    if path == Path::new("-") {
+        "stdin".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a file, or stdin for `-`.
+fn load(path: &Path) -> Result<String, Error> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read stdin")?;
+    } else {
+        text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    Ok(text)
+}

@@ -1,0 +1,31 @@
+//! One file per subcommand: each turns its raw arguments into checked values, runs, and writes
+//! its output. Shared checks live here.
+
+pub mod merge;
+pub mod search;
+
+use crate::cli::PartyArgs;
+use crate::core::query::{check_passengers, Field, QueryError};
+use crate::core::Cabin;
+use crate::error::Error;
+
+/// Checks `--passengers` and `--cabin`.
+pub fn party(args: &PartyArgs) -> Result<(u8, Cabin), Error> {
+    let n: u32 = args.passengers.trim().parse().map_err(|_| QueryError {
+        field: Field::Passengers,
+        message: format!("{:?} is not a number; give 1 to 9", args.passengers),
+    })?;
+    let passengers = check_passengers(n)?;
+    let cabin = args.cabin.parse().map_err(|message| QueryError {
+        field: Field::Cabin,
+        message,
+    })?;
+    Ok((passengers, cabin))
+}
+
+/// Renders a report as the JSON users pipe into jq.
+pub fn to_json(report: &crate::core::Report) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(report).expect("a report always serializes");
+    out.push(b'\n');
+    out
+}
