@@ -592,3 +592,184 @@ mod no_panic {
         }
     }
 }
+
+// ---- real Award captures against the generated Revenue fixtures ----------------------------
+
+fn pair(capture: &str, pax: u8) -> (ItineraryResponse, ItineraryResponse) {
+    let award = if pax == 1 {
+        fixture(&format!(
+            "captures/aifares__CreditCardPoints__american-raw.{capture}.json"
+        ))
+    } else {
+        fixture(&format!("award-pax2/award-{capture}-pax{pax}.json"))
+    };
+    let revenue = fixture(&format!("revenue/revenue-{capture}-pax{pax}.json"));
+    (read(&award), read(&revenue))
+}
+
+fn find<'a>(flights: &'a [Flight], hash: &str) -> &'a Flight {
+    flights
+        .iter()
+        .find(|f| f.hash == hash)
+        .unwrap_or_else(|| panic!("{hash} missing"))
+}
+
+#[test]
+fn nyc_lax_main_cabin_one_adult() {
+    let (award, revenue) = pair("b5d11d6", 1);
+    let (flights, stats) = compare(&award, &revenue, 1, Cabin::Main);
+    assert_eq!(flights.len(), 36);
+    assert_eq!((stats.award_only, stats.revenue_only), (2, 1));
+    // S81m1DKTFceONKcr and Sv9pCDiKm+SLm8np sell no award Main Cabin.
+    assert_eq!(stats.no_award_price, 2);
+    let f = find(&flights, "SHIPljRiT0L1t48n");
+    assert_eq!(f.flight_number, "AA171");
+    assert_eq!(
+        (f.departure_time.as_str(), f.arrival_time.as_str()),
+        ("06:00", "09:16")
+    );
+    assert_eq!(f.points_required, 15000);
+    assert_eq!(f.taxes_fees_usd, dec("5.6"));
+    // Main Cabin 314.24, not the Basic Economy 242.86 listed before it.
+    assert_eq!(f.cash_price_usd, dec("314.24"));
+    assert_eq!(f.cash_fare_brand.as_deref(), Some("MAIN"));
+    // (314.24 - 5.60) / 15000 * 100 = 2.0576
+    assert_eq!(f.cpp, dec("2.06"));
+    assert_eq!(f.segments[0].origin, "JFK");
+    assert_eq!(f.destination, "LAX");
+    // A connection lists every flight; a partner flight keeps its carrier.
+    let c = find(&flights, "S1hVAI02+dP1x074");
+    assert_eq!(c.flight_numbers, ["AA4536", "AA1966"]);
+    assert_eq!(c.stops, 1);
+    let partner = find(&flights, "SdFfAwX5Htmq5KWT");
+    assert_eq!(partner.flight_number, "AS289");
+    assert_eq!(partner.cash_fare_brand, None);
+    // (275.67 - 5.60) / 30000 * 100 = 0.9002
+    assert_eq!(partner.cpp, dec("0.90"));
+    // Sorted by departure.
+    assert!(flights.windows(2).all(|w| w[0].departure <= w[1].departure));
+    assert_eq!(flights[0].departure_time, "06:00");
+}
+
+#[test]
+fn nyc_lax_main_cabin_two_adults() {
+    let (award, revenue) = pair("b5d11d6", 2);
+    let (flights, _) = compare(&award, &revenue, 2, Cabin::Main);
+    assert_eq!(flights.len(), 36);
+    let f = find(&flights, "SHIPljRiT0L1t48n");
+    assert_eq!(f.points_required, 30000);
+    assert_eq!(f.cash_price_usd, dec("628.48"));
+    assert_eq!(f.taxes_fees_usd, dec("11.2"));
+    assert_eq!(f.cpp, dec("2.06"));
+}
+
+#[test]
+fn nyc_lax_premium_cabins() {
+    let (award, revenue) = pair("b5d11d6", 1);
+    let (first, _) = compare(&award, &revenue, 1, Cabin::First);
+    assert_eq!(first.len(), 16);
+    // (761.40 - 5.60) / 43500 * 100 = 1.7375..
+    assert_eq!(find(&first, "SHIPljRiT0L1t48n").cpp, dec("1.74"));
+    assert_eq!(
+        find(&first, "SHIPljRiT0L1t48n").cash_fare_brand.as_deref(),
+        Some("FIR")
+    );
+    // Cash First on Sjpq8Erc2VrjrDa7 is not for sale.
+    assert!(first.iter().all(|f| f.hash != "Sjpq8Erc2VrjrDa7"));
+    let (business, _) = compare(&award, &revenue, 1, Cabin::Business);
+    assert_eq!(business.len(), 7);
+    // (617.66 - 5.60) / 100000 * 100 = 0.612
+    assert_eq!(find(&business, "SnM8ucKiUJgQYqlf").cpp, dec("0.61"));
+    // The award side never sells Premium Economy on this route.
+    let (premium, stats) = compare(&award, &revenue, 1, Cabin::PremiumEconomy);
+    assert!(premium.is_empty());
+    assert_eq!(stats.no_award_price, 38);
+}
+
+#[test]
+fn nyc_mia_next_day_arrival_and_stub_products() {
+    let (award, revenue) = pair("6a98ba2", 1);
+    let (main, _) = compare(&award, &revenue, 1, Cabin::Main);
+    assert_eq!(main.len(), 38);
+    let late = find(&main, "SWX0CfsumM0bRk4-");
+    assert_eq!(late.arrival_time, "00:25");
+    assert_eq!(late.arrives_next_day, 1);
+    let (first, _) = compare(&award, &revenue, 1, Cabin::First);
+    assert_eq!(first.len(), 34);
+    assert!(first
+        .iter()
+        .all(|f| f.hash != "SAvvo1xBUIN5f7Lu" && f.hash != "SjacFM4sB1px+iFO"));
+}
+
+fn edge(case: &str) -> Vec<Flight> {
+    let a = read(&fixture(&format!("edge/{case}-award.json")));
+    let r = read(&fixture(&format!("edge/{case}-revenue.json")));
+    compare(&a, &r, 1, Cabin::Main).0
+}
+
+#[test]
+fn edge_fixtures() {
+    let text = edge("points-as-text");
+    assert_eq!(find(&text, "STextPoints00001").points_required, 15000);
+    assert_eq!(find(&text, "STextPoints00001").cpp, dec("2.00"));
+    assert_eq!(find(&text, "STextPoints00002").points_required, 7500);
+    assert_eq!(find(&text, "STextPoints00002").cpp, dec("1.50"));
+
+    let hashes = |flights: &[Flight]| flights.iter().map(|f| f.hash.clone()).collect::<Vec<_>>();
+    assert_eq!(hashes(&edge("missing-hash")), ["SMissingHash0001"]);
+    let dup = edge("duplicate-hash");
+    assert_eq!(find(&dup, "SDuplicateHash01").flight_number, "AA171");
+    assert_eq!(find(&dup, "SDuplicateHash01").points_required, 15000);
+    assert_eq!(dup.len(), 2);
+    let basic = edge("basic-first");
+    // Both leave at 06:00; ties are ordered by flight number.
+    assert_eq!(hashes(&basic), ["SBasicFirst00001", "SBasicFirst00003"]);
+    assert_eq!(
+        find(&basic, "SBasicFirst00001").cash_price_usd,
+        dec("245.6")
+    );
+    assert_eq!(
+        find(&basic, "SBasicFirst00003").cash_price_usd,
+        dec("266.2")
+    );
+    assert!(edge("unavailable").is_empty());
+    let nulls = edge("null-blocks");
+    assert_eq!(find(&nulls, "SNullBlocks00001").cpp, dec("2.00"));
+    let per_person_only = find(&nulls, "SNullBlocks00002");
+    assert_eq!(per_person_only.taxes_fees_usd, dec("5.6"));
+    assert_eq!(per_person_only.cpp, dec("1.73"));
+    assert_eq!(find(&nulls, "SNullBlocks00003").cpp, dec("1.03"));
+}
+
+#[test]
+fn error_fixtures_are_recognised() {
+    let e = read_answer(Answer::body(&fixture("errors/error-309.json")), "award").unwrap_err();
+    assert!(e.is_no_session());
+    let e = read_answer(Answer::body(&fixture("errors/error-1100.json")), "award").unwrap_err();
+    assert!(matches!(&e, ResponseError::Aa { code, .. } if code == "1100"));
+    let e = read_answer(Answer::body(&fixture("errors/cpr-chlge.json")), "award").unwrap_err();
+    assert!(e.is_blocked());
+    let e = read_answer(Answer::body(&fixture("errors/challenge.html")), "award").unwrap_err();
+    assert!(matches!(
+        e,
+        ResponseError::Blocked {
+            kind: BlockKind::Challenge,
+            ..
+        }
+    ));
+    let denied = fixture("errors/akamai-403.html");
+    let e = read_answer(
+        Answer {
+            status: Some(403),
+            content_type: Some("text/html"),
+            retry_after: None,
+            body: &denied,
+        },
+        "award",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "AA's bot defence blocked the award search (HTTP 403 Access Denied page, Reference #18.5e2f1502.1745420089.1c9d7a3b)"
+    );
+}
