@@ -1,0 +1,556 @@
+//! The browser layer against a real Firefox and a real geckodriver, with a small axum server on
+//! a free loopback port standing in for AA's page and API. These tests fail (never skip) when
+//! Firefox or geckodriver is missing.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, Html, IntoResponse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use point_break::browser::{run_until, Browser, BrowserError, BrowserOptions};
+use serde_json::{json, Value};
+use tokio::io::AsyncBufReadExt;
+
+const COOKIE_SESSION: &str = "sess-123";
+/// Sent URL-encoded (`tok%2Babc`), so the page must decode it before using it as a header.
+const COOKIE_XSRF: &str = "tok+abc";
+const ECHO_DELAY: Duration = Duration::from_millis(400);
+
+// ---------------------------------------------------------------------------------------------
+// The stand-in server
+
+#[derive(Clone)]
+struct Server {
+    started: Instant,
+}
+
+async fn page() -> impl IntoResponse {
+    (
+        // Two Set-Cookie headers: a plain header array would keep only the last one.
+        AppendHeaders([
+            (
+                header::SET_COOKIE,
+                format!("spa_session_id={COOKIE_SESSION}; Path=/"),
+            ),
+            (
+                header::SET_COOKIE,
+                "XSRF-TOKEN=tok%2Babc; Path=/".to_string(),
+            ),
+        ]),
+        Html("<!doctype html><html><head><title>stand-in</title></head><body>ok</body></html>"),
+    )
+}
+
+/// Tells what arrived: the search type, whether the session cookie came, whether the XSRF
+/// header matched the cookie, and when the request started and ended (ms since server start).
+async fn echo(State(s): State<Server>, headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+    let started_ms = s.started.elapsed().as_millis() as u64;
+    tokio::time::sleep(ECHO_DELAY).await;
+    let cookies = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+    };
+    Json(json!({
+        "searchType": body["tripOptions"]["searchType"],
+        "cookieSent": cookies.contains(&format!("spa_session_id={COOKIE_SESSION}")),
+        "xsrfMatches": header("x-xsrf-token").as_deref() == Some(COOKIE_XSRF),
+        "cid": header("x-cid"),
+        "accept": header("accept"),
+        "startedMs": started_ms,
+        "endedMs": s.started.elapsed().as_millis() as u64,
+    }))
+}
+
+async fn slow() -> &'static str {
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    "late"
+}
+
+async fn throttled() -> impl IntoResponse {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::RETRY_AFTER, "7"),
+            (header::CONTENT_TYPE, "text/plain"),
+        ],
+        "slow down",
+    )
+}
+
+/// Starts the stand-in on 127.0.0.1:0 and returns its base URL.
+async fn serve() -> String {
+    let app = Router::new()
+        .route("/page", get(page))
+        .route("/api/echo", post(echo))
+        .route("/api/slow", post(slow))
+        .route("/api/throttled", post(throttled))
+        .with_state(Server {
+            started: Instant::now(),
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// A loopback port with nothing listening on it.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Harness
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn geckodriver_path() -> Option<PathBuf> {
+    on_path("geckodriver").or_else(|| {
+        let home = std::env::var_os("HOME")?;
+        let p = PathBuf::from(home).join(".cargo/bin/geckodriver");
+        p.is_file().then_some(p)
+    })
+}
+
+/// Fails the test with install instructions when the real tools are missing.
+fn require_tools() {
+    let mut missing = Vec::new();
+    if on_path("firefox").is_none() && on_path("firefox-esr").is_none() {
+        missing.push("Firefox (install it with `apt-get install firefox-esr`)");
+    }
+    if geckodriver_path().is_none() {
+        missing.push("geckodriver (install it with `cargo install geckodriver --locked`)");
+    }
+    assert!(
+        missing.is_empty(),
+        "these browser tests need a real Firefox and geckodriver; missing: {}",
+        missing.join(", ")
+    );
+}
+
+fn options() -> BrowserOptions {
+    require_tools();
+    BrowserOptions {
+        startup_timeout: Duration::from_secs(60),
+        page_load_timeout: Duration::from_secs(20),
+        ..Default::default()
+    }
+}
+
+/// Launches a browser, runs `body` on it, and closes it whether or not `body` panicked; then
+/// checks that geckodriver and Firefox are gone, and re-raises the panic.
+async fn with_browser<F, Fut>(opts: BrowserOptions, body: F)
+where
+    F: FnOnce(Arc<Browser>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let browser = Arc::new(Browser::launch(&opts).await.expect("launch the browser"));
+    let pgid = browser.driver_pid().expect("a spawned geckodriver");
+    assert!(group_running(pgid), "geckodriver's group should be running");
+    let outcome = tokio::spawn(body(browser.clone())).await;
+    let browser = Arc::try_unwrap(browser).expect("the test body kept the browser");
+    browser.close().await.expect("close the browser");
+    assert_gone(pgid);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Non-zombie processes in process group `pgid`, from /proc.
+fn group_members(pgid: u32) -> Vec<(u32, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let name = stat[stat.find('(').unwrap_or(0) + 1..close].to_string();
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        if fields.len() > 2 && fields[0] != "Z" && fields[2].parse() == Ok(pgid) {
+            found.push((pid, name));
+        }
+    }
+    found
+}
+
+fn group_running(pgid: u32) -> bool {
+    !group_members(pgid).is_empty()
+}
+
+fn assert_gone(pgid: u32) {
+    let left = group_members(pgid);
+    assert!(
+        left.is_empty(),
+        "processes of group {pgid} outlived the browser: {left:?}"
+    );
+}
+
+fn search_body(kind: &str) -> Value {
+    json!({
+        "metadata": {"selectedProducts": [], "tripType": "OneWay", "udo": {}},
+        "passengers": [{"type": "adult", "count": 1}],
+        "tripOptions": {"searchType": kind, "locale": "en_US"},
+    })
+}
+
+fn parse(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_pair_sends_session_and_overlaps() {
+    let base = serve().await;
+    with_browser(options(), |b| async move {
+        let page = b.open(&format!("{base}/page")).await.unwrap();
+        assert_eq!(page.status, Some(200));
+        assert_eq!(page.title, "stand-in");
+
+        let (award, revenue) = b
+            .fetch_pair(
+                "/api/echo",
+                &search_body("Award"),
+                &search_body("Revenue"),
+                Duration::from_secs(10),
+            )
+            .await
+            .unwrap();
+        assert_eq!((award.status, revenue.status), (200, 200));
+        assert!(award.content_type.starts_with("application/json"));
+        let (a, r) = (parse(&award.body), parse(&revenue.body));
+        assert_eq!(a["searchType"], "Award");
+        assert_eq!(r["searchType"], "Revenue");
+        for echo in [&a, &r] {
+            assert_eq!(echo["cookieSent"], true, "{echo}");
+            assert_eq!(echo["xsrfMatches"], true, "{echo}");
+            assert_eq!(echo["cid"], COOKIE_SESSION);
+            assert_eq!(echo["accept"], "application/json, text/plain, */*");
+        }
+        let span = |v: &Value| {
+            (
+                v["startedMs"].as_u64().unwrap(),
+                v["endedMs"].as_u64().unwrap(),
+            )
+        };
+        let ((a0, a1), (r0, r1)) = (span(&a), span(&r));
+        assert!(a0 < r1 && r0 < a1, "requests did not overlap: {a:?} {r:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_statuses_and_unreachable_hosts() {
+    let base = serve().await;
+    with_browser(options(), |b| async move {
+        b.open(&format!("{base}/page")).await.unwrap();
+
+        let started = Instant::now();
+        let err = b
+            .fetch_one(
+                "/api/slow",
+                &search_body("Award"),
+                Duration::from_millis(500),
+            )
+            .await
+            .unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(b.is_alive().await, "a timeout must not break the session");
+
+        let throttled = b
+            .fetch_one(
+                "/api/throttled",
+                &search_body("Award"),
+                Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
+        assert_eq!(throttled.status, 429);
+        assert_eq!(throttled.retry_after.as_deref(), Some("7"));
+        assert_eq!(throttled.body, "slow down");
+
+        let dead = format!("http://127.0.0.1:{}/api", closed_port());
+        let err = b
+            .fetch_one(&dead, &search_body("Award"), Duration::from_secs(5))
+            .await
+            .unwrap_err();
+        assert!(err.is_unreachable() && !err.is_timeout(), "{err:?}");
+
+        let dead_page = format!("http://127.0.0.1:{}/booking", closed_port());
+        let err = b.open(&dead_page).await.unwrap_err();
+        assert!(matches!(err, BrowserError::Navigation { .. }), "{err:?}");
+        assert!(err.to_string().contains(&dead_page), "{err}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_fetches_share_one_browser() {
+    let base = serve().await;
+    with_browser(options(), |b| async move {
+        b.open(&format!("{base}/page")).await.unwrap();
+        let started = Instant::now();
+        // Three pairs: six requests, the most Firefox runs at once to one HTTP/1.1 server.
+        let tasks: Vec<_> = (0..3)
+            .map(|i| {
+                let b = b.clone();
+                tokio::spawn(async move {
+                    let kind = format!("Award{i}");
+                    let (award, revenue) = b
+                        .fetch_pair(
+                            "/api/echo",
+                            &search_body(&kind),
+                            &search_body("Revenue"),
+                            Duration::from_secs(10),
+                        )
+                        .await
+                        .unwrap();
+                    let (a, r) = (parse(&award.body), parse(&revenue.body));
+                    assert_eq!(a["searchType"], kind.as_str());
+                    assert_eq!(r["searchType"], "Revenue");
+                    [a, r]
+                })
+            })
+            .collect();
+        let mut echoes = Vec::new();
+        for t in tasks {
+            echoes.extend(t.await.unwrap());
+        }
+        println!("three concurrent pairs took {:?}", started.elapsed());
+        // Judged on the server's clock, not ours: all six were in flight at the same moment.
+        let last_start = echoes
+            .iter()
+            .map(|e| e["startedMs"].as_u64().unwrap())
+            .max();
+        let first_end = echoes.iter().map(|e| e["endedMs"].as_u64().unwrap()).min();
+        assert!(
+            last_start < first_end,
+            "fetches were serialized: {echoes:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_browsers_at_once() {
+    let base = serve().await;
+    let run = |tag: &'static str| {
+        let base = base.clone();
+        with_browser(options(), move |b| async move {
+            b.open(&format!("{base}/page")).await.unwrap();
+            let r = b
+                .fetch_one("/api/echo", &search_body(tag), Duration::from_secs(10))
+                .await
+                .unwrap();
+            assert_eq!(parse(&r.body)["searchType"], tag);
+        })
+    };
+    tokio::join!(run("first"), run("second"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_without_close_kills_everything() {
+    let browser = Browser::launch(&options()).await.unwrap();
+    let pgid = browser.driver_pid().unwrap();
+    assert!(
+        group_members(pgid).len() > 1,
+        "firefox should run in the group"
+    );
+    drop(browser);
+    assert_gone(pgid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_the_work_still_cleans_up() {
+    let browser = Browser::launch(&options()).await.unwrap();
+    let pgid = browser.driver_pid().unwrap();
+    let joined = tokio::spawn(async move {
+        let _owned = browser;
+        panic!("assertion failed inside a test body");
+    })
+    .await;
+    assert!(joined.unwrap_err().is_panic());
+    assert_gone(pgid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupt_closes_the_browser() {
+    let base = serve().await;
+    let browser = Browser::launch(&options()).await.unwrap();
+    let pgid = browser.driver_pid().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let result = run_until(
+        browser,
+        async |b: &Browser| {
+            b.open(&format!("{base}/page")).await.unwrap();
+            let _ = tx.send(());
+            b.fetch_one("/api/slow", &search_body("Award"), Duration::from_secs(30))
+                .await
+        },
+        async {
+            let _ = rx.await;
+        },
+    )
+    .await;
+    assert!(
+        matches!(result, Err(ref e) if e.is_interrupted()),
+        "{result:?}"
+    );
+    assert_gone(pgid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_firefox_is_reported_as_session_lost() {
+    let base = serve().await;
+    let browser = Browser::launch(&options()).await.unwrap();
+    let pgid = browser.driver_pid().unwrap();
+    browser.open(&format!("{base}/page")).await.unwrap();
+    let firefox = browser
+        .client()
+        .capabilities()
+        .and_then(|c| c.get("moz:processID"))
+        .and_then(Value::as_u64)
+        .expect("geckodriver reports Firefox's pid") as i32;
+    // SAFETY: plain kill(2) of a process this test started.
+    unsafe { libc::kill(firefox, libc::SIGKILL) };
+    let err = browser
+        .fetch_one("/api/echo", &search_body("Award"), Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert!(err.is_session_lost(), "{err:?}");
+    assert!(!browser.is_alive().await);
+    browser.close().await.unwrap();
+    assert_gone(pgid);
+}
+
+#[tokio::test]
+async fn missing_programs_are_not_found() {
+    let err = Browser::launch(&BrowserOptions {
+        geckodriver: Some("/nonexistent/geckodriver".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, BrowserError::DriverNotFound { .. }) && err.is_not_found(),
+        "{err:?}"
+    );
+
+    let err = Browser::launch(&BrowserOptions {
+        firefox: Some("/nonexistent/firefox".into()),
+        ..options()
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, BrowserError::FirefoxNotFound { .. }),
+        "{err:?}"
+    );
+
+    let err = Browser::launch(&BrowserOptions {
+        webdriver: Some(format!("http://127.0.0.1:{}", closed_port())),
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(err.is_webdriver_unreachable(), "{err:?}");
+}
+
+/// A geckodriver started by hand, as a remote WebDriver server would be.
+struct ManualDriver {
+    child: tokio::process::Child,
+    url: String,
+}
+
+impl Drop for ManualDriver {
+    fn drop(&mut self) {
+        // Also when an assertion fails: take Firefox (same process group) down with it.
+        if let Some(pid) = self.child.id() {
+            // SAFETY: kill(2) of the process group this test started.
+            unsafe { libc::kill(-(pid as i32), libc::SIGKILL) };
+        }
+    }
+}
+
+async fn start_manual_geckodriver() -> ManualDriver {
+    let path = geckodriver_path().expect("geckodriver");
+    let mut child = tokio::process::Command::new(path)
+        .args(["--host", "127.0.0.1", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("geckodriver output");
+        if let Some((_, addr)) = line.split_once("Listening on ") {
+            break format!("http://{}", addr.trim());
+        }
+    };
+    // Keep draining so Firefox never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    ManualDriver { child, url }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn existing_webdriver_server() {
+    let base = serve().await;
+    let mut manual = start_manual_geckodriver().await;
+    let pgid = manual.child.id().unwrap();
+
+    let opts = BrowserOptions {
+        webdriver: Some(manual.url.clone()),
+        ..options()
+    };
+    let browser = Browser::launch(&opts).await.unwrap();
+    assert_eq!(browser.driver_pid(), None);
+    browser.open(&format!("{base}/page")).await.unwrap();
+    let r = browser
+        .fetch_one("/api/echo", &search_body("Award"), Duration::from_secs(10))
+        .await
+        .unwrap();
+    let echo = parse(&r.body);
+    assert_eq!(echo["cookieSent"], true);
+    browser.close().await.unwrap();
+
+    // The session is over (Firefox quit) but the server we did not start keeps running.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while group_members(pgid).len() > 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let left: HashMap<u32, String> = group_members(pgid).into_iter().collect();
+    assert_eq!(left.len(), 1, "only geckodriver should be left: {left:?}");
+    assert!(manual.child.try_wait().unwrap().is_none());
+}
