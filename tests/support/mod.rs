@@ -1,0 +1,4 @@
+//! Helpers shared by the integration tests; include with `mod support;`.
+//! `standin` is the local AA stand-in the browser and CLI tests talk to instead of aa.com.
+
+pub mod standin;
