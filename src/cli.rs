@@ -7,7 +7,14 @@ use std::path::PathBuf;
 /// Cash or miles? Compares American Airlines cash fares with AAdvantage award prices, flight by
 /// flight, as cents per point.
 #[derive(Debug, Parser)]
-#[command(name = "point-break", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "point-break",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    args_override_self = true
+)]
 pub struct Cli {
     /// More logging on stderr: -v for debug with timings, -vv for trace. RUST_LOG overrides.
     #[arg(short, long, action = ArgAction::Count, global = true)]
