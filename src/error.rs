@@ -81,10 +81,8 @@ impl Error {
     /// What to try next, when there is something useful to say.
     pub fn hint(&self) -> Option<&'static str> {
         Some(match self.exit() {
-            Exit::Browser => {
-                "check `point-break doctor`; install Firefox ESR (apt-get install firefox-esr) and \
-                 geckodriver (cargo install geckodriver --locked), or pass --firefox/--geckodriver"
-            }
+            // The browser errors already say how to install what is missing.
+            Exit::Browser => "`point-break doctor` checks the whole set-up",
             Exit::Unreachable => "check the network or --base-url; try again later",
             Exit::Blocked => {
                 "AA's bot defence refused this connection; wait before retrying, or run from a \

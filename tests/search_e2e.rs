@@ -278,10 +278,18 @@ fn bad_values_exit_2_before_any_browser_starts() {
 #[test]
 fn missing_geckodriver_on_path_is_a_browser_error() {
     let aa = standin();
-    let mut run = Run::new(&aa.base_url(), &[]);
-    run.cmd.env("PATH", "/nonexistent");
+    let firefox = ["/usr/bin/firefox-esr", "/usr/bin/firefox"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("Firefox is installed");
+    let mut run = Run::new(&aa.base_url(), &["--firefox", firefox]);
+    // Neither PATH nor $CARGO_HOME/bin nor ~/.cargo/bin has geckodriver now.
+    run.cmd
+        .env("PATH", "/nonexistent")
+        .env("HOME", "/nonexistent")
+        .env_remove("CARGO_HOME");
     let out = run.output();
-    fails(&out, 3, "geckodriver");
+    fails(&out, 3, "geckodriver not found");
 }
 
 #[test]
