@@ -17,8 +17,10 @@ use super::error::BrowserError;
 
 /// How many of geckodriver's last output lines are kept for error messages.
 const TAIL_LINES: usize = 30;
-/// How long Firefox gets to quit on SIGTERM before the group is killed.
+/// How long the group gets to die after SIGKILL (and, in `Drop`, after SIGTERM).
 const TERM_GRACE: Duration = Duration::from_millis(1500);
+/// How long a normal close lets the browser exit on SIGTERM before killing it.
+const QUIT_GRACE: Duration = Duration::from_millis(250);
 /// How often we look whether the group is gone.
 const REAP_POLL: Duration = Duration::from_millis(20);
 
@@ -181,12 +183,17 @@ impl Driver {
             return;
         }
         signal_group(self.pgid, libc::SIGTERM);
-        let deadline = Instant::now() + TERM_GRACE;
+        // Firefox takes about a second to shut down cleanly on SIGTERM; its profile is
+        // throw-away, so after a short grace it is killed rather than waited for.
+        let deadline = Instant::now() + QUIT_GRACE;
         while group_alive(self.pgid) && Instant::now() < deadline {
             tokio::time::sleep(REAP_POLL).await;
         }
         if group_alive(self.pgid) {
-            tracing::debug!(pgid = self.pgid, "browser ignored SIGTERM; killing it");
+            tracing::debug!(
+                pgid = self.pgid,
+                "browser still running after SIGTERM; killing it"
+            );
             signal_group(self.pgid, libc::SIGKILL);
             let deadline = Instant::now() + TERM_GRACE;
             while group_alive(self.pgid) && Instant::now() < deadline {

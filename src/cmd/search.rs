@@ -29,7 +29,7 @@ pub fn run(args: &SearchArgs, quiet: bool) -> Result<(), Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::Other(e.into()))?;
-    let report = runtime.block_on(async {
+    runtime.block_on(async {
         let steps = Steps::new(quiet);
         steps.step("starting Firefox");
         let browser = tokio::select! {
@@ -45,15 +45,18 @@ pub fn run(args: &SearchArgs, quiet: bool) -> Result<(), Error> {
             } => r,
             _ = shutdown_signal() => Err(Error::Interrupted),
         };
+        // Results first: a reader of stdout need not wait for Firefox to go away.
+        let written = outcome.and_then(|report| {
+            crate::output::emit(args.output.as_deref(), &super::to_json(&report))
+                .map_err(Error::from)
+        });
         steps.step("closing Firefox");
         if let Err(e) = browser.close().await {
             tracing::warn!("closing the browser: {e}");
         }
         steps.done();
-        outcome
-    })?;
-    crate::output::emit(args.output.as_deref(), &super::to_json(&report))?;
-    Ok(())
+        written
+    })
 }
 
 /// Checks the browser flags and builds the options and site.
