@@ -17,11 +17,11 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// More logging on stderr: -v for debug with timings, -vv for trace. RUST_LOG overrides.
-    #[arg(short, long, action = ArgAction::Count, global = true)]
+    #[arg(short, long, action = ArgAction::Count, global = true, display_order = 900)]
     pub verbose: u8,
 
     /// No progress display and only errors on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = 901)]
     pub quiet: bool,
 
     /// The command to run.
