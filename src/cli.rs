@@ -173,25 +173,30 @@ pub struct OutputArgs {
     pub nonstop: bool,
 
     /// Only flights worth at least CPP cents per point, e.g. 1.8.
-    #[arg(long, value_name = "CPP")]
+    #[arg(long, value_name = "CPP", allow_negative_numbers = true)]
     pub min_cpp: Option<String>,
 
     /// Only flights costing at most N miles for the party.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_points: Option<String>,
 
     /// Only flights with at most N connections.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub max_stops: Option<String>,
 
     /// What one AAdvantage mile is worth to you, in cents: each flight's verdict is "miles"
     /// when its cents per point beat it. The default, 1.5, sits in the middle of published
     /// valuations of AAdvantage miles (about 1.3 to 1.7 cents).
-    #[arg(long, value_name = "CENTS", default_value = "1.5")]
+    #[arg(
+        long,
+        value_name = "CENTS",
+        default_value = "1.5",
+        allow_negative_numbers = true
+    )]
     pub value_cpp: String,
 
     /// Table width in columns (default: the terminal's, or $COLUMNS; unlimited into a pipe).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub width: Option<String>,
 
     /// Colour in the table: auto (when stdout is a terminal and NO_COLOR is unset), always or

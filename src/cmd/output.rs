@@ -59,20 +59,7 @@ impl Output {
                 .and_then(|c| width(&c, "COLUMNS").ok()),
         };
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match args.color.trim().to_ascii_lowercase().as_str() {
-            "auto" => terminal && !no_color,
-            "always" => true,
-            "never" => false,
-            _ => {
-                return Err(usage(
-                    "--color",
-                    format!(
-                        "{:?} is not a choice; use auto, always or never",
-                        args.color
-                    ),
-                ))
-            }
-        };
+        let color = color(&args.color, terminal, no_color)?;
         Ok(Output {
             selection: Selection {
                 sort,
@@ -104,6 +91,20 @@ impl Output {
 
 fn usage(flag: &str, message: impl std::fmt::Display) -> Error {
     Error::Usage(format!("invalid {flag}: {message}"))
+}
+
+/// `--color`: `auto` colours only a terminal, and only when `NO_COLOR` is unset or empty
+/// (<https://no-color.org>); `always` and `never` override both.
+fn color(when: &str, terminal: bool, no_color: bool) -> Result<bool, Error> {
+    match when.trim().to_ascii_lowercase().as_str() {
+        "auto" => Ok(terminal && !no_color),
+        "always" => Ok(true),
+        "never" => Ok(false),
+        _ => Err(usage(
+            "--color",
+            format!("{when:?} is not a choice; use auto, always or never"),
+        )),
+    }
 }
 
 /// Cents per point: a plain decimal, not negative (and above zero unless `zero_ok`), at most 100.
@@ -167,6 +168,16 @@ mod tests {
             err,
             "invalid --min-cpp: \"lots\" is not a number; write cents, e.g. 1.5"
         );
+    }
+
+    #[test]
+    fn colour_only_for_a_terminal_without_no_color() {
+        assert!(color("auto", true, false).unwrap());
+        assert!(!color("auto", true, true).unwrap());
+        assert!(!color("auto", false, false).unwrap());
+        assert!(color("always", false, true).unwrap());
+        assert!(!color("never", true, false).unwrap());
+        assert!(color("sometimes", true, false).is_err());
     }
 
     #[test]
