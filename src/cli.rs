@@ -195,7 +195,9 @@ pub struct OutputArgs {
     )]
     pub value_cpp: String,
 
-    /// Table width in columns (default: the terminal's, or $COLUMNS; unlimited into a pipe).
+    /// Table width in columns (default: $COLUMNS, else the terminal's; unlimited into a pipe or
+    /// a file). A table too wide drops taxes, route, trip time, arrival and savings, in that
+    /// order, before it wraps.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub width: Option<String>,
 
@@ -210,7 +212,7 @@ pub struct OutputArgs {
     pub color: String,
 
     /// Write the result to FILE (atomically) instead of stdout.
-    #[arg(short, long = "output", value_name = "FILE")]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub file: Option<PathBuf>,
 }
 
@@ -251,13 +253,13 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub browser: BrowserArgs,
 
-    /// Format, sort, filters, verdict and output file.
-    #[command(flatten)]
-    pub output: OutputArgs,
-
     /// Save both raw answers and the requests into DIR, for `merge` or a bug report.
     #[arg(long, value_name = "DIR")]
     pub save_raw: Option<PathBuf>,
+
+    /// Format, sort, filters, verdict and output file (last: they open the "Output" heading).
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `point-break merge`.
@@ -346,6 +348,21 @@ mod tests {
             panic!("merge")
         };
         assert_eq!(m.output.format, "xml");
+        let cli = Cli::try_parse_from([
+            "point-break",
+            "merge",
+            "--award",
+            "a",
+            "--revenue",
+            "b",
+            "-o",
+            "out.csv",
+        ])
+        .unwrap();
+        let Command::Merge(m) = cli.command else {
+            panic!("merge")
+        };
+        assert_eq!(m.output.file, Some(PathBuf::from("out.csv")));
         let help = Cli::command()
             .find_subcommand_mut("merge")
             .unwrap()
