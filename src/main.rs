@@ -14,6 +14,13 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Search(args) => cmd::search::run(args, cli.quiet),
+        Command::Doctor(args) => match cmd::doctor::run(args) {
+            Ok(exit) => return exit.into(),
+            Err(e) => Err(e),
+        },
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::completions::man(args),
+        Command::Schema => cmd::schema::run(),
     };
 
     match outcome {
