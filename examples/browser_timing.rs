@@ -72,7 +72,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let launched = t0.elapsed();
     browser.open(&format!("{base}/page")).await?;
     let opened = t0.elapsed();
-    browser.fetch_pair("/api", &award, &revenue, timeout).await?;
+    browser
+        .fetch_pair("/api", &award, &revenue, timeout)
+        .await?;
     let fetched = t0.elapsed();
     println!(
         "cold: launch {launched:.1?}, +open {:.1?}, +fetch_pair {:.1?} = {fetched:.1?}",
@@ -80,21 +82,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         fetched - opened
     );
 
-    let mut polled = Vec::new();
+    // Interleaved, so that background work in a fresh Firefox hurts both alike.
+    let mut collected = Vec::new();
+    let mut blocking = Vec::new();
     for _ in 0..rounds {
         let t = Instant::now();
         browser.fetch_pair("/api", &award, &revenue, timeout).await?;
-        polled.push(t.elapsed());
-    }
-    stats("warm fetch_pair (start + poll)", polled);
+        collected.push(t.elapsed());
 
-    let mut blocking = Vec::new();
-    for _ in 0..rounds {
         let t = Instant::now();
         let args = vec![json!("/api"), json!([award, revenue])];
         browser.client().execute_async(BLOCKING_PAIR_JS, args).await?;
         blocking.push(t.elapsed());
     }
+    stats("warm fetch_pair (start + collect)", collected);
     stats("warm pair as one execute_async", blocking);
 
     let mut trivial = Vec::new();

@@ -21,6 +21,7 @@
 
 mod driver;
 mod error;
+mod fetch;
 mod options;
 mod session;
 

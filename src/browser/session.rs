@@ -2,7 +2,6 @@
 //! the three things point-break needs from it: open a page, POST from inside that page, close.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::error::{CmdError, ErrorStatus, NewSessionError};
@@ -12,19 +11,10 @@ use serde_json::Value;
 
 use super::driver::Driver;
 use super::error::{from_cmd, redact_url, BrowserError, FetchFailure};
-use super::options::{capabilities, find_on_path, is_executable, millis, BrowserOptions};
+use super::fetch::Fetcher;
+use super::options::{capabilities, find_on_path, is_executable, BrowserOptions};
 
-const FETCH_JS: &str = include_str!("fetch.js");
-const POLL_JS: &str = include_str!("poll.js");
 const PAGE_JS: &str = include_str!("page.js");
-
-/// How often a running fetch is polled. A poll is one cheap WebDriver round trip (about a
-/// millisecond), and AA answers in seconds, so this costs little latency.
-const POLL_INTERVAL: Duration = Duration::from_millis(50);
-/// Extra time the Rust side waits beyond the page's own abort timer, so that a timeout is
-/// normally reported by the page (which also cancels the requests) and the Rust timer only
-/// catches a hung browser.
-const RUST_GRACE: Duration = Duration::from_millis(1000);
 /// How long `close` waits for Firefox to quit cleanly before the process group is killed.
 const QUIT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -56,8 +46,8 @@ pub struct PageInfo {
 /// A Firefox under WebDriver control.
 ///
 /// Methods take `&self` and may be called from several tasks at once (share it in an `Arc`):
-/// fetches are started and then polled, so no caller holds the WebDriver session while AA is
-/// thinking. Call [`Browser::close`] when done; dropping a `Browser` without it still kills
+/// fetches are started and then collected, so no caller holds the WebDriver session while AA
+/// is thinking. Call [`Browser::close`] when done; dropping a `Browser` without it still kills
 /// geckodriver and Firefox, synchronously.
 pub struct Browser {
     client: Client,
@@ -65,7 +55,7 @@ pub struct Browser {
     driver: Option<Driver>,
     webdriver_url: String,
     page_load_timeout: Duration,
-    next_fetch: AtomicU64,
+    fetcher: Fetcher,
 }
 
 impl std::fmt::Debug for Browser {
@@ -114,11 +104,11 @@ impl Browser {
         opts: &BrowserOptions,
     ) -> Browser {
         Browser {
+            fetcher: Fetcher::new(client.clone()),
             client,
             driver,
             webdriver_url,
             page_load_timeout: opts.page_load_timeout,
-            next_fetch: AtomicU64::new(1),
         }
     }
 
@@ -243,73 +233,7 @@ impl Browser {
         bodies: &[Value],
         timeout: Duration,
     ) -> Result<Vec<RawResponse>, BrowserError> {
-        let id = format!("f{}", self.next_fetch.fetch_add(1, Ordering::Relaxed));
-        let timed_out = || BrowserError::ScriptTimeout {
-            endpoint: endpoint.to_string(),
-            after: timeout,
-        };
-        let work = async {
-            let args = vec![
-                Value::from(id.clone()),
-                Value::from(endpoint),
-                Value::from(bodies.to_vec()),
-                Value::from(millis(timeout)),
-            ];
-            self.client
-                .execute(FETCH_JS, args)
-                .await
-                .map_err(|e| from_cmd("start fetch", e))?;
-            loop {
-                tokio::time::sleep(POLL_INTERVAL).await;
-                let poll: Poll = self
-                    .script("poll fetch", POLL_JS, vec![id.clone().into(), false.into()])
-                    .await?;
-                match poll.state.as_str() {
-                    "pending" => continue,
-                    "done" => break Ok(poll.result),
-                    _ => {
-                        break Err(BrowserError::Script {
-                            endpoint: endpoint.to_string(),
-                            kind: FetchFailure::Other,
-                            message: "the page was replaced while the fetch was running".into(),
-                        })
-                    }
-                }
-            }
-        };
-        let outcome = match tokio::time::timeout(timeout + RUST_GRACE, work).await {
-            Ok(outcome) => outcome?,
-            Err(_) => {
-                // Best effort: stop the requests in the page; the browser may be hung.
-                let cancel = self
-                    .client
-                    .execute(POLL_JS, vec![id.clone().into(), true.into()]);
-                let _ = tokio::time::timeout(Duration::from_secs(1), cancel).await;
-                return Err(timed_out());
-            }
-        };
-        let outcome = outcome.ok_or_else(|| BrowserError::Script {
-            endpoint: endpoint.to_string(),
-            kind: FetchFailure::Other,
-            message: "the page reported no result".into(),
-        })?;
-        if outcome.ok {
-            return Ok(outcome.responses);
-        }
-        let message = outcome.message.unwrap_or_default();
-        match outcome.kind.as_deref() {
-            Some("timeout") => Err(timed_out()),
-            Some("network") => Err(BrowserError::Script {
-                endpoint: endpoint.to_string(),
-                kind: FetchFailure::Network,
-                message,
-            }),
-            _ => Err(BrowserError::Script {
-                endpoint: endpoint.to_string(),
-                kind: FetchFailure::Other,
-                message,
-            }),
-        }
+        self.fetcher.fetch(endpoint, bodies, timeout).await
     }
 
     /// Cheap health check for a scheduler: false when geckodriver has exited or the session
@@ -405,22 +329,6 @@ struct PageState {
     uri: String,
     title: String,
     status: u16,
-}
-
-#[derive(Deserialize)]
-struct Poll {
-    state: String,
-    #[serde(default)]
-    result: Option<FetchOutcome>,
-}
-
-#[derive(Deserialize)]
-struct FetchOutcome {
-    ok: bool,
-    #[serde(default)]
-    responses: Vec<RawResponse>,
-    kind: Option<String>,
-    message: Option<String>,
 }
 
 /// Opens a session at `url`, bounded by `limit` (or `opts.startup_timeout`).
