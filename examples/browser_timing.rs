@@ -87,12 +87,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut blocking = Vec::new();
     for _ in 0..rounds {
         let t = Instant::now();
-        browser.fetch_pair("/api", &award, &revenue, timeout).await?;
+        browser
+            .fetch_pair("/api", &award, &revenue, timeout)
+            .await?;
         collected.push(t.elapsed());
 
         let t = Instant::now();
         let args = vec![json!("/api"), json!([award, revenue])];
-        browser.client().execute_async(BLOCKING_PAIR_JS, args).await?;
+        browser
+            .client()
+            .execute_async(BLOCKING_PAIR_JS, args)
+            .await?;
         blocking.push(t.elapsed());
     }
     stats("warm fetch_pair (start + collect)", collected);

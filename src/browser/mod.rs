@@ -23,6 +23,7 @@ mod driver;
 mod error;
 mod fetch;
 mod options;
+mod proxy_addon;
 mod session;
 
 use std::future::Future;

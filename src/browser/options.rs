@@ -266,7 +266,8 @@ const QUIET_PREFS: &[(&str, Pref)] = {
         ("network.captive-portal-service.enabled", B(false)),
         ("network.connectivity-service.enabled", B(false)),
         ("network.trr.mode", I(5)),
-        // remote settings, push, location, region
+        // remote settings (honoured only with MOZ_REMOTE_SETTINGS_DEVTOOLS=1 in Firefox's
+        // environment, which driver.rs sets), push, location, region
         (
             "services.settings.server",
             S("data:,#remote-settings-disabled/v1"),

@@ -13,10 +13,14 @@ use super::driver::Driver;
 use super::error::{from_cmd, redact_url, BrowserError, FetchFailure};
 use super::fetch::Fetcher;
 use super::options::{capabilities, find_on_path, is_executable, BrowserOptions};
+use super::proxy_addon;
 
 const PAGE_JS: &str = include_str!("page.js");
 /// How long `close` waits for Firefox to quit cleanly before the process group is killed.
 const QUIT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long `close` waits for a WebDriver server we did not start to end the session; there
+/// is no process to kill instead, and a busy grid can be slow.
+const REMOTE_QUIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One HTTP response as the page's `fetch` saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -89,6 +93,13 @@ impl Browser {
                 Browser::new(client, Some(driver), url, opts)
             }
         };
+        if let Some(proxy) = proxy_addon::needed(opts.proxy.as_ref()) {
+            if let Err(e) = proxy_addon::install(&browser.client, proxy).await {
+                // Never browse around the proxy: give up on this browser.
+                let _ = browser.close().await;
+                return Err(e);
+            }
+        }
         tracing::debug!(
             webdriver = %browser.webdriver_url,
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -256,7 +267,12 @@ impl Browser {
     /// ended (e.g. Firefox crashed), and that is not an error. With `webdriver` set only the
     /// session is ended, and failing to do so is reported.
     pub async fn close(mut self) -> Result<(), BrowserError> {
-        let quit = tokio::time::timeout(QUIT_TIMEOUT, self.client.clone().close()).await;
+        let limit = if self.driver.is_some() {
+            QUIT_TIMEOUT
+        } else {
+            REMOTE_QUIT_TIMEOUT
+        };
+        let quit = tokio::time::timeout(limit, self.client.clone().close()).await;
         match self.driver.take() {
             Some(driver) => {
                 match quit {
@@ -271,7 +287,7 @@ impl Browser {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => Err(from_cmd("end session", e)),
                 Err(_) => Err(BrowserError::SessionLost {
-                    reason: format!("ending the session took longer than {QUIT_TIMEOUT:?}"),
+                    reason: format!("ending the session took longer than {limit:?}"),
                 }),
             },
         }
