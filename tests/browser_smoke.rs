@@ -459,7 +459,7 @@ async fn a_dead_firefox_is_reported_as_session_lost() {
 }
 
 #[tokio::test]
-async fn missing_programs_are_not_found() {
+async fn missing_or_broken_programs() {
     let err = Browser::launch(&BrowserOptions {
         geckodriver: Some("/nonexistent/geckodriver".into()),
         ..Default::default()
@@ -481,6 +481,29 @@ async fn missing_programs_are_not_found() {
         matches!(err, BrowserError::FirefoxNotFound { .. }),
         "{err:?}"
     );
+
+    // A "geckodriver" that dies at once: its last words belong in the error.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("geckodriver");
+    std::fs::write(&fake, "#!/bin/sh\necho 'cannot bind: boom' >&2\nexit 3\n").unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut attempts = 0;
+    let err = loop {
+        let err = Browser::launch(&BrowserOptions {
+            geckodriver: Some(fake.clone()),
+            ..options()
+        })
+        .await
+        .unwrap_err();
+        // A thread forking elsewhere in this test process may briefly hold the script open.
+        attempts += 1;
+        if !err.to_string().contains("Text file busy") || attempts == 5 {
+            break err;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(err.is_driver_start(), "{err:?}");
+    assert!(err.to_string().contains("boom"), "{err}");
 
     let err = Browser::launch(&BrowserOptions {
         webdriver: Some(format!("http://127.0.0.1:{}", closed_port())),
