@@ -822,3 +822,107 @@ async fn socks5_proxy_with_credentials() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A hard kill of the owner
+
+/// Not a test of its own: run by `a_killed_owner_leaves_no_browser` in a child process (with
+/// `PB_HOLD_BROWSER` set), it launches a browser, reports its process group and waits to be
+/// killed. Without the variable it does nothing.
+#[tokio::test]
+async fn helper_holds_a_browser_until_killed() {
+    if std::env::var_os("PB_HOLD_BROWSER").is_none() {
+        return;
+    }
+    let browser = Browser::launch(&options()).await.unwrap();
+    println!("PGID={}", browser.driver_pid().unwrap());
+    std::io::Write::flush(&mut std::io::stdout()).unwrap();
+    tokio::time::sleep(Duration::from_secs(300)).await;
+    drop(browser);
+}
+
+/// Not a test of its own: run by `sigterm_closes_the_browser` in a child process (with
+/// `PB_RUN_WITH_CLEANUP` set), it waits inside `run_with_cleanup` and prints how that ended.
+#[tokio::test]
+async fn helper_waits_in_run_with_cleanup() {
+    if std::env::var_os("PB_RUN_WITH_CLEANUP").is_none() {
+        return;
+    }
+    let browser = Browser::launch(&options()).await.unwrap();
+    let result = point_break::browser::run_with_cleanup(browser, async |b: &Browser| {
+        println!("PGID={}", b.driver_pid().unwrap());
+        std::io::Write::flush(&mut std::io::stdout()).unwrap();
+        tokio::time::sleep(Duration::from_secs(300)).await;
+    })
+    .await;
+    println!(
+        "RESULT={}",
+        result.map_or_else(|e| e.to_string(), |()| "done".into())
+    );
+}
+
+/// Runs one of the helper tests above in a child process; returns it with its browser's
+/// process group, and the rest of its output.
+async fn start_helper(
+    test: &str,
+    var: &str,
+) -> (
+    tokio::process::Child,
+    u32,
+    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+) {
+    require_tools();
+    let mut owner = tokio::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture"])
+        .env(var, "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(owner.stdout.take().unwrap()).lines();
+    let pgid: u32 = loop {
+        let line = tokio::time::timeout(Duration::from_secs(90), lines.next_line())
+            .await
+            .expect("the helper reports its browser in time")
+            .unwrap()
+            .expect("the helper reports its browser");
+        if let Some(pgid) = line.strip_prefix("PGID=") {
+            break pgid.parse().unwrap();
+        }
+    };
+    assert!(group_members(pgid).len() > 1, "firefox should be running");
+    (owner, pgid, lines)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_closes_the_browser() {
+    let (mut owner, pgid, mut lines) =
+        start_helper("helper_waits_in_run_with_cleanup", "PB_RUN_WITH_CLEANUP").await;
+    // SAFETY: kill(2) of the child process this test started.
+    unsafe { libc::kill(owner.id().unwrap() as i32, libc::SIGTERM) };
+    let mut result = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(r) = line.strip_prefix("RESULT=") {
+            result = r.to_string();
+        }
+    }
+    owner.wait().await.unwrap();
+    assert_eq!(result, "interrupted");
+    // Closed by run_with_cleanup itself, before the helper exited.
+    assert_gone(pgid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_owner_leaves_no_browser() {
+    // SIGKILL runs no destructor and no signal handler: only the watchdog can clean up.
+    let (mut owner, pgid, _) =
+        start_helper("helper_holds_a_browser_until_killed", "PB_HOLD_BROWSER").await;
+    owner.kill().await.unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while group_running(pgid) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_gone(pgid);
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
+use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::oneshot;
 
 use super::error::BrowserError;
@@ -21,6 +21,16 @@ const TAIL_LINES: usize = 30;
 const TERM_GRACE: Duration = Duration::from_millis(1500);
 /// How often we look whether the group is gone.
 const REAP_POLL: Duration = Duration::from_millis(20);
+
+/// The watchdog: a `sh` that blocks reading a pipe whose only writer is this process. When we
+/// exit in any way, even SIGKILL or an unhandled Ctrl-C where no destructor runs, the kernel
+/// closes the pipe, `read` returns, and the watchdog ends the browser's process group. It runs
+/// in a group of its own so that this kill (and a terminal's Ctrl-C) does not hit it first.
+const WATCHDOG_SH: &str = r#"read -r _ignored
+kill -s TERM -- "-$1" 2>/dev/null || exit 0
+sleep 2
+kill -s KILL -- "-$1" 2>/dev/null
+exit 0"#;
 
 type Tail = Arc<Mutex<VecDeque<String>>>;
 
@@ -37,6 +47,8 @@ pub(crate) struct Driver {
     profile_root: Mutex<Option<tempfile::TempDir>>,
     /// Set by the first stop, so a later one (close, then Drop) does nothing.
     stopping: AtomicBool,
+    /// The watchdog process and the write end of its pipe; `None` if it could not start.
+    watchdog: Mutex<Option<(Child, ChildStdin)>>,
 }
 
 impl Driver {
@@ -79,6 +91,7 @@ impl Driver {
         let pgid = i32::try_from(pid).map_err(|_| start_err(format!("odd pid {pid}")))?;
         tracing::debug!(pid, path = %path.display(), "started geckodriver");
 
+        let watchdog = spawn_watchdog(pgid);
         let tail: Tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
         let (port_tx, port_rx) = oneshot::channel();
         if let Some(out) = child.stdout.take() {
@@ -96,6 +109,7 @@ impl Driver {
             tail,
             profile_root: Mutex::new(Some(profile_root)),
             stopping: AtomicBool::new(false),
+            watchdog: Mutex::new(watchdog),
         };
         // From here on, dropping `driver` on an error kills the process group.
         driver.wait_ready(port_rx, timeout).await
@@ -221,8 +235,20 @@ impl Driver {
         self.finish();
     }
 
-    /// Reaps geckodriver and removes the profile directory.
+    /// Reaps geckodriver, retires the watchdog and removes the profile directory.
     fn finish(&self) {
+        let watchdog = self
+            .watchdog
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some((mut watchdog, pipe)) = watchdog {
+            // Killed before its pipe closes, so it never signals a group id that, with the
+            // group gone, the system may hand out again.
+            let _ = watchdog.start_kill();
+            drop(pipe);
+            let _ = watchdog.try_wait();
+        }
         let child = self.child.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(mut child) = child {
             // It was signalled above; if it is somehow still running, kill_on_drop and tokio's
@@ -250,6 +276,30 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         self.stop_blocking();
+    }
+}
+
+/// Starts the watchdog for process group `pgid` (see [`WATCHDOG_SH`]).
+fn spawn_watchdog(pgid: i32) -> Option<(Child, ChildStdin)> {
+    let spawned = Command::new("/bin/sh")
+        .args(["-c", WATCHDOG_SH, "point-break-watchdog", &pgid.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            let pipe = child.stdin.take()?;
+            Some((child, pipe))
+        }
+        Err(e) => {
+            // Not fatal: close() and Drop still clean up; only a hard kill of this process
+            // would leave the browser running.
+            tracing::warn!("could not start the browser watchdog: {e}");
+            None
+        }
     }
 }
 
