@@ -70,9 +70,10 @@ impl Driver {
         cmd.args(["--host", "127.0.0.1", "--port", "0", "--log", "info"])
             .arg("--profile-root")
             .arg(profile_root.path())
-            // Firefox inherits this. Without it Firefox 128+ ignores our `services.settings.server`
-            // pref and, offline, retries Mozilla's remote settings server about ten times a
-            // second (seen through a proxy: 80 connections in 7 s).
+            // Firefox inherits this (the capabilities' `env` is not applied on desktop). Without
+            // it Firefox 140 ignores our `services.settings.server` pref and, offline, retries
+            // Mozilla's remote settings server about ten times a second (seen through a proxy:
+            // 80 connections in 7 s).
             .env("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
