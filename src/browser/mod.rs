@@ -1,6 +1,10 @@
 //! The browser layer: a geckodriver process, a WebDriver session in Firefox, and the in-page
 //! fetch of AA's itinerary endpoint.
 //!
+//! No browser outlives the program: [`Browser::close`] and `Drop` kill geckodriver's process
+//! group (Firefox is in it), [`run_with_cleanup`] turns Ctrl-C, SIGTERM and SIGHUP into a
+//! close, and a watchdog process catches the rest (SIGKILL, `process::exit`).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), point_break::browser::BrowserError> {
 //! use point_break::browser::{run_with_cleanup, Browser, BrowserOptions};
