@@ -24,12 +24,15 @@ const REAP_POLL: Duration = Duration::from_millis(20);
 
 /// The watchdog: a `sh` that blocks reading a pipe whose only writer is this process. When we
 /// exit in any way, even SIGKILL or an unhandled Ctrl-C where no destructor runs, the kernel
-/// closes the pipe, `read` returns, and the watchdog ends the browser's process group. It runs
-/// in a group of its own so that this kill (and a terminal's Ctrl-C) does not hit it first.
+/// closes the pipe, `read` returns, and the watchdog ends the browser's process group (`$1`)
+/// and removes its profile directory (`$2`). It runs in a group of its own so that this kill
+/// (and a terminal's Ctrl-C) does not hit it first.
 const WATCHDOG_SH: &str = r#"read -r _ignored
-kill -s TERM -- "-$1" 2>/dev/null || exit 0
-sleep 2
-kill -s KILL -- "-$1" 2>/dev/null
+if kill -s TERM -- "-$1" 2>/dev/null; then
+  sleep 2
+  kill -s KILL -- "-$1" 2>/dev/null
+fi
+rm -rf -- "$2"
 exit 0"#;
 
 type Tail = Arc<Mutex<VecDeque<String>>>;
@@ -92,7 +95,7 @@ impl Driver {
         let pgid = i32::try_from(pid).map_err(|_| start_err(format!("odd pid {pid}")))?;
         tracing::debug!(pid, path = %path.display(), "started geckodriver");
 
-        let watchdog = spawn_watchdog(pgid);
+        let watchdog = spawn_watchdog(pgid, profile_root.path());
         let tail: Tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
         let (port_tx, port_rx) = oneshot::channel();
         if let Some(out) = child.stdout.take() {
@@ -280,10 +283,12 @@ impl Drop for Driver {
     }
 }
 
-/// Starts the watchdog for process group `pgid` (see [`WATCHDOG_SH`]).
-fn spawn_watchdog(pgid: i32) -> Option<(Child, ChildStdin)> {
+/// Starts the watchdog for process group `pgid` and profile directory `profiles` (see
+/// [`WATCHDOG_SH`]).
+fn spawn_watchdog(pgid: i32, profiles: &Path) -> Option<(Child, ChildStdin)> {
     let spawned = Command::new("/bin/sh")
         .args(["-c", WATCHDOG_SH, "point-break-watchdog", &pgid.to_string()])
+        .arg(profiles)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
