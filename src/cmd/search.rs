@@ -88,14 +88,6 @@ pub fn browser_options(args: &BrowserArgs) -> Result<(BrowserOptions, Site), Err
     if let Some(proxy) = &proxy {
         // Display hides the password.
         tracing::debug!(%proxy, "sending Firefox's traffic through a proxy");
-        if proxy.has_credentials() {
-            // TODO(browser): drop this warning once the browser layer hands proxy credentials
-            // to Firefox (prefs cannot carry them; it needs the auth-helper add-on).
-            tracing::warn!(
-                "proxy credentials are not passed to Firefox yet; a proxy that asks for them \
-                 will refuse the connection"
-            );
-        }
     }
     let options = BrowserOptions {
         geckodriver: args.geckodriver.clone(),
