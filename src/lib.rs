@@ -4,6 +4,7 @@
 //! report; [`browser`] drives a real Firefox through WebDriver to fetch those answers from inside
 //! AA's booking page; [`cmd`] holds one module per subcommand around them.
 
+pub mod batch;
 pub mod browser;
 pub mod cli;
 pub mod cmd;
