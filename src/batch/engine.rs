@@ -77,7 +77,11 @@ impl Engine for FirefoxEngine {
                         revenue_status = revenue.status,
                         "fetched both answers"
                     );
-                    search::evaluate(query, &award, &revenue)
+                    // Parsing two large bodies is CPU work: keep it off the scheduler's thread.
+                    let query = query.clone();
+                    tokio::task::spawn_blocking(move || search::evaluate(&query, &award, &revenue))
+                        .await
+                        .map_err(|e| Error::Other(anyhow::anyhow!("parsing AA's answers: {e}")))?
                 }
                 // A timeout on a browser that no longer answers is a hung browser, not a slow
                 // AA: report it as lost so the scheduler starts a new one.
