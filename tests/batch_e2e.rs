@@ -377,6 +377,41 @@ fn firefox_killed_mid_run_every_query_still_answered_once() {
 }
 
 #[test]
+fn a_hung_firefox_is_replaced() {
+    require_tools();
+    let standin = slow_standin(200);
+    let scratch = Scratch::new();
+    let days: Vec<String> = (55..59).map(day).collect();
+    let child = scratch
+        .batch(&standin)
+        .args(["--origin", "NYC", "--destination", "LAX,MIA"])
+        .args(["--date", &format!("{}..{}", days[0], days[3])])
+        .args(["--concurrency", "2", "--timeout", "8s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        standin.wait_for_requests(4, Duration::from_secs(120)),
+        "the batch never got going"
+    );
+    let firefox = firefox_of(child.id()).expect("the Firefox that point-break started");
+    // SAFETY: kill(2) of the Firefox this test's point-break started. A stopped Firefox answers
+    // nothing, like a hung one; the group's SIGKILL on close still ends it.
+    unsafe { libc::kill(firefox as i32, libc::SIGSTOP) };
+
+    let output = wait(child, Duration::from_secs(180));
+    scratch.assert_no_browser_left();
+    let err = stderr(&output);
+    assert_eq!(code(&output), 0, "{err}");
+    assert!(err.contains("8 ok, 0 failed"), "{err}");
+    assert!(err.contains("1 browser restart"), "{err}");
+    let lines = parse_lines(&String::from_utf8_lossy(&output.stdout));
+    assert_exactly_once(&lines, &expected(&["NYC"], &["LAX", "MIA"], &days));
+    lines.iter().for_each(assert_real_values);
+}
+
+#[test]
 fn rate_limited_then_answered_after_retry_after() {
     require_tools();
     let standin = slow_standin(50);

@@ -241,7 +241,7 @@ fn compact(path: &Path, run: &HashSet<String>) -> Result<Previous, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{Cabin, Query};
+    use crate::core::Query;
     use time::macros::{date, datetime};
 
     fn query(destination: &str) -> Query {
@@ -262,7 +262,11 @@ mod tests {
     }
 
     fn failed_line(q: &Query) -> Vec<u8> {
-        let e = Error::Timeout(std::time::Duration::from_secs(60));
+        let e: Error = crate::browser::BrowserError::ScriptTimeout {
+            endpoint: "/booking/api/search/itinerary".into(),
+            after: std::time::Duration::from_secs(60),
+        }
+        .into();
         line(q, &Err(e), 4, datetime!(2026-12-01 10:00:00 UTC))
     }
 
@@ -289,7 +293,6 @@ mod tests {
         assert!(v.get("flights").is_none());
         assert_eq!(line_key(&v).as_deref(), Some(key(&q).as_str()));
         assert_eq!(key(&q), "NYC-LAX-2027-01-02-1-main");
-        let _ = Cabin::Main;
     }
 
     #[test]

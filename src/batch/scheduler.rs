@@ -17,6 +17,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -167,7 +168,7 @@ fn classify(e: &Error) -> Disposition {
         Error::Browser(b) if b.is_session_lost() => Disposition::Restart,
         Error::Browser(b) if b.is_launch() => Disposition::Final,
         Error::Browser(b) if !b.is_interrupted() => retry,
-        Error::Timeout(_) | Error::Unreachable { .. } => retry,
+        Error::Unreachable { .. } => retry,
         _ => Disposition::Final,
     }
 }
@@ -251,8 +252,16 @@ pub async fn run<E: Engine, S: Sink>(
     interrupt: impl Future<Output = ()> + Send + 'static,
 ) -> Summary {
     let (tx, rx) = watch::channel(false);
+    // Poll the interrupt once before anything starts, so that signal handlers it installs on
+    // first poll are in place before a browser exists (a SIGTERM before that would kill us
+    // with the default action and orphan geckodriver and Firefox).
+    let mut interrupt = Box::pin(interrupt);
+    let early =
+        std::future::poll_fn(|cx| Poll::Ready(interrupt.as_mut().poll(cx).is_ready())).await;
     let watcher = tokio::spawn(async move {
-        interrupt.await;
+        if !early {
+            interrupt.await;
+        }
         let _ = tx.send(true);
     });
     let now = Instant::now();
@@ -436,7 +445,11 @@ impl<'e, E: Engine, S: Sink> Run<'e, E, S> {
                 self.restart_browser(done.browser);
                 job.restarts += 1;
                 if job.restarts > self.policy.max_restarts_per_query {
-                    self.record(&job, Err(Error::Timeout(self.policy.watchdog)));
+                    let hung = crate::browser::BrowserError::ScriptTimeout {
+                        endpoint: "the browser (watchdog)".into(),
+                        after: self.policy.watchdog,
+                    };
+                    self.record(&job, Err(hung.into()));
                 } else {
                     self.queue.push_front(job);
                 }

@@ -248,26 +248,27 @@ impl Sink for Recorder {
     }
 }
 
+/// The destination code naming query `i`: AAA, AAB, …
+fn name(i: usize) -> String {
+    let letter = |n: usize| char::from(b'A' + n as u8);
+    format!("A{}{}", letter(i / 26), letter(i % 26))
+}
+
 /// Queries NYC→AAA, NYC→AAB, … (distinct destinations name them).
 fn queries(n: usize) -> Vec<Query> {
     (0..n)
         .map(|i| {
-            let code = format!(
-                "A{}{}",
-                (b'A' + (i / 26) as u8) as char,
-                (b'A' + (i % 26) as u8) as char
-            );
-            Query::check("NYC", &code, "2027-01-02", 1, "main", date!(2026 - 12 - 01)).unwrap()
+            Query::check(
+                "NYC",
+                &name(i),
+                "2027-01-02",
+                1,
+                "main",
+                date!(2026 - 12 - 01),
+            )
+            .unwrap()
         })
         .collect()
-}
-
-fn name(i: usize) -> String {
-    format!(
-        "A{}{}",
-        (b'A' + (i / 26) as u8) as char,
-        (b'A' + (i % 26) as u8) as char
-    )
 }
 
 fn policy() -> Policy {
