@@ -3,7 +3,6 @@
 
 use crate::core::{QueryError, ResponseError};
 use crate::exit::Exit;
-use std::time::Duration;
 
 /// A failure of one search or merge.
 #[derive(Debug, thiserror::Error)]
@@ -28,9 +27,6 @@ pub enum Error {
         /// What the browser said.
         detail: String,
     },
-    /// AA did not answer in time.
-    #[error("AA did not answer within {}", humantime::format_duration(*.0))]
-    Timeout(Duration),
     /// Ctrl-C or SIGTERM.
     #[error("interrupted")]
     Interrupted,
@@ -53,11 +49,11 @@ impl Error {
                     Exit::BadResponse
                 }
             },
+            Error::Browser(b) if b.is_interrupted() => Exit::Interrupted,
             Error::Browser(b) if b.is_timeout() => Exit::Timeout,
             Error::Browser(b) if b.is_unreachable() => Exit::Unreachable,
             Error::Browser(_) => Exit::Browser,
             Error::Unreachable { .. } => Exit::Unreachable,
-            Error::Timeout(_) => Exit::Timeout,
             Error::Interrupted => Exit::Interrupted,
             Error::Other(_) => Exit::Failure,
         }
@@ -68,11 +64,11 @@ impl Error {
         match self {
             Error::Query(_) | Error::Usage(_) => "usage",
             Error::Response(r) => r.kind(),
+            Error::Browser(b) if b.is_interrupted() => "interrupted",
             Error::Browser(b) if b.is_timeout() => "timeout",
             Error::Browser(b) if b.is_unreachable() => "unreachable",
             Error::Browser(_) => "browser",
             Error::Unreachable { .. } => "unreachable",
-            Error::Timeout(_) => "timeout",
             Error::Interrupted => "interrupted",
             Error::Other(_) => "other",
         }
@@ -81,10 +77,8 @@ impl Error {
     /// What to try next, when there is something useful to say.
     pub fn hint(&self) -> Option<&'static str> {
         Some(match self.exit() {
-            Exit::Browser => {
-                "check `point-break doctor`; install Firefox ESR (apt-get install firefox-esr) and \
-                 geckodriver (cargo install geckodriver --locked), or pass --firefox/--geckodriver"
-            }
+            // The browser errors already say how to install what is missing.
+            Exit::Browser => "`point-break doctor` checks the whole set-up",
             Exit::Unreachable => "check the network or --base-url; try again later",
             Exit::Blocked => {
                 "AA's bot defence refused this connection; wait before retrying, or run from a \

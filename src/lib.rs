@@ -2,7 +2,8 @@
 //!
 //! The pure [`core`] turns AA's Award and Revenue itinerary answers into a cents-per-point
 //! report; [`browser`] drives a real Firefox through WebDriver to fetch those answers from inside
-//! AA's booking page; [`cmd`] holds one module per subcommand around them.
+//! AA's booking page; [`select`] filters, sorts and judges a report and [`render`] writes it as
+//! JSON, NDJSON, CSV or a table; [`cmd`] holds one module per subcommand around them.
 
 pub mod batch;
 pub mod browser;
@@ -14,4 +15,6 @@ pub mod exit;
 pub mod logging;
 pub mod output;
 pub mod progress;
+pub mod render;
 pub mod search;
+pub mod select;

@@ -19,6 +19,13 @@ fn main() -> ExitCode {
             Ok(exit) => return exit.into(),
             Err(e) => Err(e),
         },
+        Command::Doctor(args) => match cmd::doctor::run(args) {
+            Ok(exit) => return exit.into(),
+            Err(e) => Err(e),
+        },
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::completions::man(args),
+        Command::Schema => cmd::schema::run(),
     };
 
     match outcome {

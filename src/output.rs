@@ -1,6 +1,7 @@
 //! Writing results where the user asked: stdout, or a file replaced atomically (a temporary file
 //! in the same directory, then a rename), so a reader never sees half a file and a failed run
-//! leaves the previous file as it was.
+//! leaves the previous file as it was. The file gets the usual permissions (0666 less the
+//! umask), as with a shell redirection, not the temporary file's private 0600.
 
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -12,9 +13,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".point-break-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".point-break-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Passed to open(2), so the umask applies.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
@@ -61,6 +68,24 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "second");
         // No temporary file is left beside it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_file_is_not_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        write_atomic(&path, b"x").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        // Whatever the umask, others get what it allows, not the temporary file's 0600.
+        // SAFETY: umask(2) only reads and sets this process's mask; restored at once.
+        let umask = unsafe {
+            let m = libc::umask(0o022);
+            libc::umask(m);
+            m
+        };
+        assert_eq!(mode, 0o666 & !(umask as u32), "mode {mode:o}");
     }
 
     #[test]

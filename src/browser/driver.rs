@@ -10,17 +10,32 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
+use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::oneshot;
 
 use super::error::BrowserError;
 
 /// How many of geckodriver's last output lines are kept for error messages.
 const TAIL_LINES: usize = 30;
-/// How long Firefox gets to quit on SIGTERM before the group is killed.
+/// How long the group gets to die after SIGKILL (and, in `Drop`, after SIGTERM).
 const TERM_GRACE: Duration = Duration::from_millis(1500);
+/// How long a normal close lets the browser exit on SIGTERM before killing it.
+const QUIT_GRACE: Duration = Duration::from_millis(250);
 /// How often we look whether the group is gone.
 const REAP_POLL: Duration = Duration::from_millis(20);
+
+/// The watchdog: a `sh` that blocks reading a pipe whose only writer is this process. When we
+/// exit in any way, even SIGKILL or an unhandled Ctrl-C where no destructor runs, the kernel
+/// closes the pipe, `read` returns, and the watchdog ends the browser's process group (`$1`)
+/// and removes its profile directory (`$2`). It runs in a group of its own so that this kill
+/// (and a terminal's Ctrl-C) does not hit it first.
+const WATCHDOG_SH: &str = r#"read -r _ignored
+if kill -s TERM -- "-$1" 2>/dev/null; then
+  sleep 2
+  kill -s KILL -- "-$1" 2>/dev/null
+fi
+rm -rf -- "$2"
+exit 0"#;
 
 type Tail = Arc<Mutex<VecDeque<String>>>;
 
@@ -37,6 +52,8 @@ pub(crate) struct Driver {
     profile_root: Mutex<Option<tempfile::TempDir>>,
     /// Set by the first stop, so a later one (close, then Drop) does nothing.
     stopping: AtomicBool,
+    /// The watchdog process and the write end of its pipe; `None` if it could not start.
+    watchdog: Mutex<Option<(Child, ChildStdin)>>,
 }
 
 impl Driver {
@@ -58,6 +75,11 @@ impl Driver {
         cmd.args(["--host", "127.0.0.1", "--port", "0", "--log", "info"])
             .arg("--profile-root")
             .arg(profile_root.path())
+            // Firefox inherits this (the capabilities' `env` is not applied on desktop). Without
+            // it Firefox 140 ignores our `services.settings.server` pref and, offline, retries
+            // Mozilla's remote settings server about ten times a second (seen through a proxy:
+            // 80 connections in 7 s).
+            .env("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -75,6 +97,7 @@ impl Driver {
         let pgid = i32::try_from(pid).map_err(|_| start_err(format!("odd pid {pid}")))?;
         tracing::debug!(pid, path = %path.display(), "started geckodriver");
 
+        let watchdog = spawn_watchdog(pgid, profile_root.path());
         let tail: Tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
         let (port_tx, port_rx) = oneshot::channel();
         if let Some(out) = child.stdout.take() {
@@ -92,6 +115,7 @@ impl Driver {
             tail,
             profile_root: Mutex::new(Some(profile_root)),
             stopping: AtomicBool::new(false),
+            watchdog: Mutex::new(watchdog),
         };
         // From here on, dropping `driver` on an error kills the process group.
         driver.wait_ready(port_rx, timeout).await
@@ -181,12 +205,17 @@ impl Driver {
             return;
         }
         signal_group(self.pgid, libc::SIGTERM);
-        let deadline = Instant::now() + TERM_GRACE;
+        // Firefox takes about a second to shut down cleanly on SIGTERM; its profile is
+        // throw-away, so after a short grace it is killed rather than waited for.
+        let deadline = Instant::now() + QUIT_GRACE;
         while group_alive(self.pgid) && Instant::now() < deadline {
             tokio::time::sleep(REAP_POLL).await;
         }
         if group_alive(self.pgid) {
-            tracing::debug!(pgid = self.pgid, "browser ignored SIGTERM; killing it");
+            tracing::debug!(
+                pgid = self.pgid,
+                "browser still running after SIGTERM; killing it"
+            );
             signal_group(self.pgid, libc::SIGKILL);
             let deadline = Instant::now() + TERM_GRACE;
             while group_alive(self.pgid) && Instant::now() < deadline {
@@ -217,8 +246,20 @@ impl Driver {
         self.finish();
     }
 
-    /// Reaps geckodriver and removes the profile directory.
+    /// Reaps geckodriver, retires the watchdog and removes the profile directory.
     fn finish(&self) {
+        let watchdog = self
+            .watchdog
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some((mut watchdog, pipe)) = watchdog {
+            // Killed before its pipe closes, so it never signals a group id that, with the
+            // group gone, the system may hand out again.
+            let _ = watchdog.start_kill();
+            drop(pipe);
+            let _ = watchdog.try_wait();
+        }
         let child = self.child.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(mut child) = child {
             // It was signalled above; if it is somehow still running, kill_on_drop and tokio's
@@ -246,6 +287,32 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         self.stop_blocking();
+    }
+}
+
+/// Starts the watchdog for process group `pgid` and profile directory `profiles` (see
+/// [`WATCHDOG_SH`]).
+fn spawn_watchdog(pgid: i32, profiles: &Path) -> Option<(Child, ChildStdin)> {
+    let spawned = Command::new("/bin/sh")
+        .args(["-c", WATCHDOG_SH, "point-break-watchdog", &pgid.to_string()])
+        .arg(profiles)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            let pipe = child.stdin.take()?;
+            Some((child, pipe))
+        }
+        Err(e) => {
+            // Not fatal: close() and Drop still clean up; only a hard kill of this process
+            // would leave the browser running.
+            tracing::warn!("could not start the browser watchdog: {e}");
+            None
+        }
     }
 }
 

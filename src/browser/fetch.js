@@ -1,5 +1,5 @@
 // Starts POSTs of one or more JSON bodies to `endpoint` from inside the page, all in flight at
-// once, and parks their outcome in window.__pb[id] for poll.js to collect. It returns at once,
+// once, and parks their outcome in window.__pb[id] for collect.js to pick up. It returns at once,
 // so a slow AA never holds the WebDriver session (which runs one command at a time).
 //
 // arguments: id (string), endpoint (URL, absolute or relative to the page), bodies (array of
@@ -72,9 +72,9 @@ function classify(err) {
   return { kind: "other", message: name + ": " + message };
 }
 
-const entry = { done: false, result: null, controller };
+const entry = { done: false, result: null, controller, settled: null };
 store[id] = entry;
-Promise.all(bodies.map(post))
+entry.settled = Promise.all(bodies.map(post))
   .then(
     (responses) => {
       entry.result = { ok: true, responses };

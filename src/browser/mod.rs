@@ -1,6 +1,10 @@
 //! The browser layer: a geckodriver process, a WebDriver session in Firefox, and the in-page
 //! fetch of AA's itinerary endpoint.
 //!
+//! No browser outlives the program: [`Browser::close`] and `Drop` kill geckodriver's process
+//! group (Firefox is in it), [`run_with_cleanup`] turns Ctrl-C, SIGTERM and SIGHUP into a
+//! close, and a watchdog process catches the rest (SIGKILL, `process::exit`).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), point_break::browser::BrowserError> {
 //! use point_break::browser::{run_with_cleanup, Browser, BrowserOptions};
@@ -21,7 +25,9 @@
 
 mod driver;
 mod error;
+mod fetch;
 mod options;
+mod proxy_addon;
 mod session;
 
 use std::future::Future;
@@ -30,24 +36,40 @@ pub use error::{BrowserError, FetchFailure};
 pub use options::{BrowserOptions, ProxyConfig, ProxyScheme};
 pub use session::{Browser, PageInfo, RawResponse};
 
-/// Runs `work` on `browser`, then closes the browser, also when Ctrl-C arrives first.
+/// Runs `work` on `browser`, then closes the browser, also when Ctrl-C (SIGINT), SIGTERM or
+/// SIGHUP arrives first.
 ///
-/// On Ctrl-C the work is dropped, the browser closed and [`BrowserError::Interrupted`]
+/// On such a signal the work is dropped, the browser closed and [`BrowserError::Interrupted`]
 /// returned. Otherwise the work's output is returned after closing; a failure to close is only
 /// logged, since the work's result is what the caller wants. A panic inside `work` still kills
-/// the processes, through `Drop`.
+/// the processes, through `Drop`; and if this process dies without running any of that (e.g.
+/// SIGKILL), a watchdog process ends the browser.
 pub async fn run_with_cleanup<T>(
     browser: Browser,
     work: impl AsyncFnOnce(&Browser) -> T,
 ) -> Result<T, BrowserError> {
-    run_until(browser, work, async {
-        // If no handler can be installed, never "interrupt": the default SIGINT action (exit)
-        // is then still in place and Drop cannot run anyway.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+    run_until(browser, work, termination_signal()).await
+}
+
+/// Resolves on the first SIGINT, SIGTERM or SIGHUP.
+async fn termination_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+
+    // A signal whose handler cannot be installed keeps its default action (the process ends,
+    // and the watchdog cleans up), so waiting on it forever is right.
+    async fn on(kind: SignalKind) {
+        match signal(kind) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
         }
-    })
-    .await
+    }
+    tokio::select! {
+        () = on(SignalKind::interrupt()) => {}
+        () = on(SignalKind::terminate()) => {}
+        () = on(SignalKind::hangup()) => {}
+    }
 }
 
 /// Like [`run_with_cleanup`], with any future as the interrupt (a shutdown channel, a deadline).

@@ -22,7 +22,9 @@ pub struct BrowserOptions {
     /// Show the browser window instead of running headless.
     pub headed: bool,
     /// URL of a WebDriver server that is already running (remote geckodriver, Selenium Grid);
-    /// no process is spawned then, and closing ends only the session.
+    /// no process is spawned then, and closing ends only the session. That server's Firefox
+    /// should run with `MOZ_REMOTE_SETTINGS_DEVTOOLS=1` in its environment, or it keeps
+    /// calling Mozilla's remote settings server (see `driver.rs`).
     pub webdriver: Option<String>,
     /// Proxy for all of Firefox's traffic.
     pub proxy: Option<ProxyConfig>,
@@ -266,7 +268,8 @@ const QUIET_PREFS: &[(&str, Pref)] = {
         ("network.captive-portal-service.enabled", B(false)),
         ("network.connectivity-service.enabled", B(false)),
         ("network.trr.mode", I(5)),
-        // remote settings, push, location, region
+        // remote settings (honoured only with MOZ_REMOTE_SETTINGS_DEVTOOLS=1 in Firefox's
+        // environment, which driver.rs sets), push, location, region
         (
             "services.settings.server",
             S("data:,#remote-settings-disabled/v1"),

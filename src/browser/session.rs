@@ -2,7 +2,6 @@
 //! the three things point-break needs from it: open a page, POST from inside that page, close.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::error::{CmdError, ErrorStatus, NewSessionError};
@@ -12,21 +11,14 @@ use serde_json::Value;
 
 use super::driver::Driver;
 use super::error::{from_cmd, redact_url, BrowserError, FetchFailure};
-use super::options::{capabilities, find_on_path, is_executable, millis, BrowserOptions};
+use super::fetch::Fetcher;
+use super::options::{capabilities, find_on_path, is_executable, BrowserOptions};
+use super::proxy_addon;
 
-const FETCH_JS: &str = include_str!("fetch.js");
-const POLL_JS: &str = include_str!("poll.js");
 const PAGE_JS: &str = include_str!("page.js");
-
-/// How often a running fetch is polled. A poll is one cheap WebDriver round trip (about a
-/// millisecond), and AA answers in seconds, so this costs little latency.
-const POLL_INTERVAL: Duration = Duration::from_millis(50);
-/// Extra time the Rust side waits beyond the page's own abort timer, so that a timeout is
-/// normally reported by the page (which also cancels the requests) and the Rust timer only
-/// catches a hung browser.
-const RUST_GRACE: Duration = Duration::from_millis(1000);
-/// How long `close` waits for Firefox to quit cleanly before the process group is killed.
-const QUIT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long `close` waits for a WebDriver server we did not start to end the session; there
+/// is no process to kill instead, and a busy grid can be slow.
+const REMOTE_QUIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One HTTP response as the page's `fetch` saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -56,8 +48,8 @@ pub struct PageInfo {
 /// A Firefox under WebDriver control.
 ///
 /// Methods take `&self` and may be called from several tasks at once (share it in an `Arc`):
-/// fetches are started and then polled, so no caller holds the WebDriver session while AA is
-/// thinking. Call [`Browser::close`] when done; dropping a `Browser` without it still kills
+/// fetches are started and then collected, so no caller holds the WebDriver session while AA
+/// is thinking. Call [`Browser::close`] when done; dropping a `Browser` without it still kills
 /// geckodriver and Firefox, synchronously.
 pub struct Browser {
     client: Client,
@@ -65,7 +57,7 @@ pub struct Browser {
     driver: Option<Driver>,
     webdriver_url: String,
     page_load_timeout: Duration,
-    next_fetch: AtomicU64,
+    fetcher: Fetcher,
 }
 
 impl std::fmt::Debug for Browser {
@@ -99,6 +91,13 @@ impl Browser {
                 Browser::new(client, Some(driver), url, opts)
             }
         };
+        if let Some(proxy) = proxy_addon::needed(opts.proxy.as_ref()) {
+            if let Err(e) = proxy_addon::install(&browser.client, proxy).await {
+                // Never browse around the proxy: give up on this browser.
+                let _ = browser.close().await;
+                return Err(e);
+            }
+        }
         tracing::debug!(
             webdriver = %browser.webdriver_url,
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -114,11 +113,11 @@ impl Browser {
         opts: &BrowserOptions,
     ) -> Browser {
         Browser {
+            fetcher: Fetcher::new(client.clone()),
             client,
             driver,
             webdriver_url,
             page_load_timeout: opts.page_load_timeout,
-            next_fetch: AtomicU64::new(1),
         }
     }
 
@@ -243,73 +242,7 @@ impl Browser {
         bodies: &[Value],
         timeout: Duration,
     ) -> Result<Vec<RawResponse>, BrowserError> {
-        let id = format!("f{}", self.next_fetch.fetch_add(1, Ordering::Relaxed));
-        let timed_out = || BrowserError::ScriptTimeout {
-            endpoint: endpoint.to_string(),
-            after: timeout,
-        };
-        let work = async {
-            let args = vec![
-                Value::from(id.clone()),
-                Value::from(endpoint),
-                Value::from(bodies.to_vec()),
-                Value::from(millis(timeout)),
-            ];
-            self.client
-                .execute(FETCH_JS, args)
-                .await
-                .map_err(|e| from_cmd("start fetch", e))?;
-            loop {
-                tokio::time::sleep(POLL_INTERVAL).await;
-                let poll: Poll = self
-                    .script("poll fetch", POLL_JS, vec![id.clone().into(), false.into()])
-                    .await?;
-                match poll.state.as_str() {
-                    "pending" => continue,
-                    "done" => break Ok(poll.result),
-                    _ => {
-                        break Err(BrowserError::Script {
-                            endpoint: endpoint.to_string(),
-                            kind: FetchFailure::Other,
-                            message: "the page was replaced while the fetch was running".into(),
-                        })
-                    }
-                }
-            }
-        };
-        let outcome = match tokio::time::timeout(timeout + RUST_GRACE, work).await {
-            Ok(outcome) => outcome?,
-            Err(_) => {
-                // Best effort: stop the requests in the page; the browser may be hung.
-                let cancel = self
-                    .client
-                    .execute(POLL_JS, vec![id.clone().into(), true.into()]);
-                let _ = tokio::time::timeout(Duration::from_secs(1), cancel).await;
-                return Err(timed_out());
-            }
-        };
-        let outcome = outcome.ok_or_else(|| BrowserError::Script {
-            endpoint: endpoint.to_string(),
-            kind: FetchFailure::Other,
-            message: "the page reported no result".into(),
-        })?;
-        if outcome.ok {
-            return Ok(outcome.responses);
-        }
-        let message = outcome.message.unwrap_or_default();
-        match outcome.kind.as_deref() {
-            Some("timeout") => Err(timed_out()),
-            Some("network") => Err(BrowserError::Script {
-                endpoint: endpoint.to_string(),
-                kind: FetchFailure::Network,
-                message,
-            }),
-            _ => Err(BrowserError::Script {
-                endpoint: endpoint.to_string(),
-                kind: FetchFailure::Other,
-                message,
-            }),
-        }
+        self.fetcher.fetch(endpoint, bodies, timeout).await
     }
 
     /// Cheap health check for a scheduler: false when geckodriver has exited or the session
@@ -325,31 +258,23 @@ impl Browser {
         )
     }
 
-    /// Ends the WebDriver session and, if we started geckodriver, kills it and everything it
-    /// started (Firefox), waiting until they are gone.
+    /// Ends the browser: with a spawned geckodriver, geckodriver and everything it started
+    /// (Firefox) are terminated and awaited; with `webdriver` set, only the session is ended.
     ///
-    /// With a spawned geckodriver the processes are stopped even when the session cannot be
-    /// ended (e.g. Firefox crashed), and that is not an error. With `webdriver` set only the
-    /// session is ended, and failing to do so is reported.
+    /// A spawned browser is not asked to quit over WebDriver first: its profile is thrown away
+    /// anyway, and SIGTERM to the process group takes about 0.5 s where a WebDriver quit takes
+    /// about 2 s. This also works when Firefox has crashed or hangs, so it does not fail.
     pub async fn close(mut self) -> Result<(), BrowserError> {
-        let quit = tokio::time::timeout(QUIT_TIMEOUT, self.client.clone().close()).await;
-        match self.driver.take() {
-            Some(driver) => {
-                match quit {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => tracing::debug!("ending the session failed: {e}"),
-                    Err(_) => tracing::debug!("firefox did not quit in {QUIT_TIMEOUT:?}"),
-                }
-                driver.stop().await;
-                Ok(())
-            }
-            None => match quit {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(from_cmd("end session", e)),
-                Err(_) => Err(BrowserError::SessionLost {
-                    reason: format!("ending the session took longer than {QUIT_TIMEOUT:?}"),
-                }),
-            },
+        if let Some(driver) = self.driver.take() {
+            driver.stop().await;
+            return Ok(());
+        }
+        match tokio::time::timeout(REMOTE_QUIT_TIMEOUT, self.client.clone().close()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(from_cmd("end session", e)),
+            Err(_) => Err(BrowserError::SessionLost {
+                reason: format!("ending the session took longer than {REMOTE_QUIT_TIMEOUT:?}"),
+            }),
         }
     }
 
@@ -405,22 +330,6 @@ struct PageState {
     uri: String,
     title: String,
     status: u16,
-}
-
-#[derive(Deserialize)]
-struct Poll {
-    state: String,
-    #[serde(default)]
-    result: Option<FetchOutcome>,
-}
-
-#[derive(Deserialize)]
-struct FetchOutcome {
-    ok: bool,
-    #[serde(default)]
-    responses: Vec<RawResponse>,
-    kind: Option<String>,
-    message: Option<String>,
 }
 
 /// Opens a session at `url`, bounded by `limit` (or `opts.startup_timeout`).

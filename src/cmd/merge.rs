@@ -13,6 +13,7 @@ use std::path::Path;
 /// Runs the merge command.
 pub fn run(args: &MergeArgs) -> Result<(), Error> {
     let (passengers, cabin) = super::party(&args.party)?;
+    let output = super::output::Output::check(&args.output)?;
     if args.award == Path::new("-") && args.revenue == Path::new("-") {
         return Err(Error::Usage(
             "invalid --revenue: only one of --award and --revenue can read stdin (-)".into(),
@@ -80,8 +81,7 @@ pub fn run(args: &MergeArgs) -> Result<(), Error> {
         },
         flights,
     );
-    crate::output::emit(args.output.as_deref(), &super::to_json(&report))?;
-    Ok(())
+    output.write(&report)
 }
 
 fn checked_airport(text: &str, field: Field) -> Result<Airport, QueryError> {

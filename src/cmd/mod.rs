@@ -2,7 +2,11 @@
 //! its output. Shared checks live here.
 
 pub mod batch;
+pub mod completions;
+pub mod doctor;
 pub mod merge;
+pub mod output;
+pub mod schema;
 pub mod search;
 
 use crate::cli::PartyArgs;
@@ -24,9 +28,7 @@ pub fn party(args: &PartyArgs) -> Result<(u8, Cabin), Error> {
     Ok((passengers, cabin))
 }
 
-/// Renders a report as the JSON users pipe into jq.
+/// Renders a report as the JSON users pipe into jq (`--format json`).
 pub fn to_json(report: &crate::core::Report) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(report).expect("a report always serializes");
-    out.push(b'\n');
-    out
+    crate::render::render(report, crate::render::Format::Json, &Default::default())
 }

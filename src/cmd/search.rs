@@ -2,8 +2,8 @@
 //! geckodriver (or joins `--webdriver`), opens AA's booking page, runs both searches from inside
 //! it and writes the comparison. The browser is closed on every path, Ctrl-C and SIGTERM included.
 
-use crate::browser::{Browser, BrowserOptions};
-use crate::cli::{BrowserArgs, SearchArgs};
+use crate::browser::{Browser, BrowserError, BrowserOptions, ProxyConfig};
+use crate::cli::{BrowserArgs, SearchArgs, Secret};
 use crate::core::Query;
 use crate::error::Error;
 use crate::progress::Steps;
@@ -23,13 +23,14 @@ pub fn run(args: &SearchArgs, quiet: bool) -> Result<(), Error> {
         today,
     )?;
     let (options, site) = browser_setup(&args.browser)?;
+    let output = super::output::Output::check(&args.output)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::Other(e.into()))?;
-    let report = runtime.block_on(async {
+    runtime.block_on(async {
         let steps = Steps::new(quiet);
         steps.step("starting Firefox");
         let browser = tokio::select! {
@@ -45,25 +46,19 @@ pub fn run(args: &SearchArgs, quiet: bool) -> Result<(), Error> {
             } => r,
             _ = shutdown_signal() => Err(Error::Interrupted),
         };
+        // Results first: a reader of stdout need not wait for Firefox to go away.
+        let written = outcome.and_then(|report| output.write(&report));
         steps.step("closing Firefox");
         if let Err(e) = browser.close().await {
             tracing::warn!("closing the browser: {e}");
         }
         steps.done();
-        outcome
-    })?;
-    crate::output::emit(args.output.as_deref(), &super::to_json(&report))?;
-    Ok(())
+        written
+    })
 }
 
 /// Checks the browser flags and builds the options and site.
 pub fn browser_setup(args: &BrowserArgs) -> Result<(BrowserOptions, Site), Error> {
-    let timeout = parse_duration(&args.timeout)
-        .map_err(|message| Error::Usage(format!("invalid --timeout: {message}")))?;
-    check_url(&args.base_url, "--base-url")?;
-    if let Some(url) = &args.webdriver {
-        check_url(url, "--webdriver")?;
-    }
     for (path, flag) in [
         (&args.geckodriver, "--geckodriver"),
         (&args.firefox, "--firefox"),
@@ -77,14 +72,43 @@ pub fn browser_setup(args: &BrowserArgs) -> Result<(BrowserOptions, Site), Error
             }
         }
     }
+    browser_options(args)
+}
+
+/// Like [`browser_setup`], but a `--geckodriver` or `--firefox` path that does not exist is left
+/// for the browser layer to report (`doctor` shows it as a failed check, not a usage error).
+pub fn browser_options(args: &BrowserArgs) -> Result<(BrowserOptions, Site), Error> {
+    let timeout = parse_duration(&args.timeout)
+        .map_err(|message| Error::Usage(format!("invalid --timeout: {message}")))?;
+    check_url(&args.base_url, "--base-url")?;
+    if let Some(url) = &args.webdriver {
+        check_url(url, "--webdriver")?;
+    }
+    let proxy = args.proxy.as_ref().map(parse_proxy).transpose()?;
+    if let Some(proxy) = &proxy {
+        // Display hides the password.
+        tracing::debug!(%proxy, "sending Firefox's traffic through a proxy");
+    }
     let options = BrowserOptions {
         geckodriver: args.geckodriver.clone(),
         firefox: args.firefox.clone(),
         headed: args.headed,
         webdriver: args.webdriver.clone(),
+        proxy,
         ..BrowserOptions::default()
     };
     Ok((options, Site::new(&args.base_url, timeout)))
+}
+
+/// Parses `--proxy`; the error shows the URL with its user information replaced.
+pub fn parse_proxy(raw: &Secret) -> Result<ProxyConfig, Error> {
+    raw.0.trim().parse().map_err(|e| {
+        let reason = match e {
+            BrowserError::InvalidProxy { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        Error::Usage(format!("invalid --proxy: {}: {reason}", raw.redacted()))
+    })
 }
 
 /// `60`, `90s`, `2m`, `1500ms`; a bare number is seconds.
@@ -101,7 +125,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-fn check_url(url: &str, flag: &str) -> Result<(), Error> {
+pub(crate) fn check_url(url: &str, flag: &str) -> Result<(), Error> {
     let ok = (url.starts_with("http://") || url.starts_with("https://"))
         && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
     if ok {
@@ -158,5 +182,16 @@ mod tests {
         assert_eq!(parse_duration("1500ms"), Ok(Duration::from_millis(1500)));
         assert!(parse_duration("0").is_err());
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn proxy_errors_name_the_flag_and_hide_the_password() {
+        let p = parse_proxy(&Secret("socks5://me:s3cret@127.0.0.1:1080".into())).unwrap();
+        assert_eq!(p.to_string(), "socks5://me:***@127.0.0.1:1080");
+        for bad in ["ftp://me:s3cret@h:1", "http://me:s3cret@h", "me:s3cret@h:1"] {
+            let err = parse_proxy(&Secret(bad.into())).unwrap_err().to_string();
+            assert!(err.starts_with("invalid --proxy: "), "{err}");
+            assert!(!err.contains("s3cret"), "{err}");
+        }
     }
 }

@@ -10,12 +10,14 @@ pub mod pair;
 pub mod query;
 pub mod report;
 pub mod request;
+pub mod verdict;
 
 pub use classify::{read_answer, Answer, BlockKind, ResponseError};
 pub use pair::{cents_per_point, compare, PairStats};
 pub use query::{Airport, Cabin, Query, QueryError};
 pub use report::{Flight, Report, SearchMetadata};
 pub use request::SearchType;
+pub use verdict::{judge, Better, Valuation, DEFAULT_VALUE_CPP};
 
 #[cfg(test)]
 mod tests;

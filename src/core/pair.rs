@@ -4,6 +4,7 @@
 use crate::core::model::{ItineraryResponse, Place, Price, Slice};
 use crate::core::query::Cabin;
 use crate::core::report::{Flight, SegmentOut};
+use crate::core::verdict::{judge, DEFAULT_VALUE_CPP};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -266,6 +267,7 @@ fn build(slice: &Slice, hash: &str, award: &Price, cash: &Price, passengers: u8)
     let taxes = award_taxes(award, passengers)?;
     let cash_total = cash_total(cash, passengers)?;
     let cpp = cents_per_point(cash_total, taxes, points_required)?;
+    let valuation = judge(cash_total, taxes, points_required, DEFAULT_VALUE_CPP)?;
     let first = slice.segments.first()?;
     let departure = slice
         .departure_date_time
@@ -308,6 +310,7 @@ fn build(slice: &Slice, hash: &str, award: &Price, cash: &Price, passengers: u8)
         cash_price_usd: cash_total,
         taxes_fees_usd: taxes,
         cpp,
+        valuation,
         flight_numbers: segments.iter().map(|s| s.flight_number.clone()).collect(),
         origin: code(slice.origin.as_ref()).unwrap_or_else(|| segments[0].origin.clone()),
         destination: code(slice.destination.as_ref())

@@ -2,17 +2,19 @@
 //! JSON interface; the required keys are those of the README's example.
 
 use crate::core::query::Cabin;
+use crate::core::verdict::Valuation;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// One search's answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Report {
     /// What was searched.
     pub search_metadata: SearchMetadata,
-    /// Comparable flights, sorted by departure.
+    /// Comparable flights, sorted by departure unless `--sort` says otherwise.
     pub flights: Vec<Flight>,
-    /// `flights.len()`.
+    /// `flights.len()`: the flights printed, after any filter.
     pub total_results: usize,
 }
 
@@ -28,7 +30,7 @@ impl Report {
 }
 
 /// The search a report answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct SearchMetadata {
     /// Origin code as searched (an airport or a city such as NYC).
     pub origin: String,
@@ -43,7 +45,7 @@ pub struct SearchMetadata {
 }
 
 /// One itinerary, priced both ways for the whole party.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Flight {
     /// First segment's carrier and number as AA gives them, e.g. `AA171` or `AS289`.
     pub flight_number: String,
@@ -55,13 +57,19 @@ pub struct Flight {
     pub points_required: u64,
     /// Cash fare for the party, taxes included.
     #[serde(with = "rust_decimal::serde::float")]
+    #[schemars(with = "f64")]
     pub cash_price_usd: Decimal,
     /// Taxes and fees payable on the award, for the party.
     #[serde(with = "rust_decimal::serde::float")]
+    #[schemars(with = "f64")]
     pub taxes_fees_usd: Decimal,
     /// Cents of cash fare saved per mile spent, rounded half away from zero to 2 places.
     #[serde(with = "rust_decimal::serde::float")]
+    #[schemars(with = "f64")]
     pub cpp: Decimal,
+    /// Miles or cash at the user's valuation of a mile (`--value-cpp`), and by how much.
+    #[serde(flatten)]
+    pub valuation: Valuation,
     /// Every segment's flight number, in order.
     pub flight_numbers: Vec<String>,
     /// First departure airport.
@@ -95,7 +103,7 @@ pub struct Flight {
 }
 
 /// One flight of an itinerary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct SegmentOut {
     /// Carrier code and number, e.g. `AA4536`.
     pub flight_number: String,
