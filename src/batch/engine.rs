@@ -9,7 +9,6 @@ use crate::core::request::{self, SearchType, ITINERARY_PATH};
 use crate::core::{Query, Report};
 use crate::error::Error;
 use crate::search::{self, Site};
-use std::future::Future;
 use std::time::Instant;
 
 /// Firefox sessions on `site`.
@@ -52,47 +51,41 @@ impl Engine for FirefoxEngine {
         Ok(browser)
     }
 
-    fn renew<'a>(&'a self, session: &'a Browser) -> impl Future<Output = Result<(), Error>> + 'a {
-        search::open_session(session, &self.site)
+    async fn renew(&self, session: &Browser) -> Result<(), Error> {
+        search::open_session(session, &self.site).await
     }
 
-    fn search<'a>(
-        &'a self,
-        session: &'a Browser,
-        query: &'a Query,
-    ) -> impl Future<Output = Result<Report, Error>> + 'a {
-        async move {
-            let endpoint = format!("{}{}", self.site.base_url, ITINERARY_PATH);
-            let award = request::body(query, SearchType::Award);
-            let revenue = request::body(query, SearchType::Revenue);
-            let started = Instant::now();
-            match session
-                .fetch_pair(&endpoint, &award, &revenue, self.site.timeout)
-                .await
-            {
-                Ok((award, revenue)) => {
-                    tracing::debug!(
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        award_status = award.status,
-                        revenue_status = revenue.status,
-                        "fetched both answers"
-                    );
-                    // Parsing two large bodies is CPU work: keep it off the scheduler's thread.
-                    let query = query.clone();
-                    tokio::task::spawn_blocking(move || search::evaluate(&query, &award, &revenue))
-                        .await
-                        .map_err(|e| Error::Other(anyhow::anyhow!("parsing AA's answers: {e}")))?
-                }
-                // A timeout on a browser that no longer answers is a hung browser, not a slow
-                // AA: report it as lost so the scheduler starts a new one.
-                Err(e) if e.is_timeout() && !session.is_alive().await => {
-                    Err(BrowserError::SessionLost {
-                        reason: format!("firefox stopped answering ({e})"),
-                    }
-                    .into())
-                }
-                Err(e) => Err(e.into()),
+    async fn search(&self, session: &Browser, query: &Query) -> Result<Report, Error> {
+        let endpoint = format!("{}{}", self.site.base_url, ITINERARY_PATH);
+        let award = request::body(query, SearchType::Award);
+        let revenue = request::body(query, SearchType::Revenue);
+        let started = Instant::now();
+        match session
+            .fetch_pair(&endpoint, &award, &revenue, self.site.timeout)
+            .await
+        {
+            Ok((award, revenue)) => {
+                tracing::debug!(
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    award_status = award.status,
+                    revenue_status = revenue.status,
+                    "fetched both answers"
+                );
+                // Parsing two large bodies is CPU work: keep it off the scheduler's thread.
+                let query = query.clone();
+                tokio::task::spawn_blocking(move || search::evaluate(&query, &award, &revenue))
+                    .await
+                    .map_err(|e| Error::Other(anyhow::anyhow!("parsing AA's answers: {e}")))?
             }
+            // A timeout on a browser that no longer answers is a hung browser, not a slow
+            // AA: report it as lost so the scheduler starts a new one.
+            Err(e) if e.is_timeout() && !session.is_alive().await => {
+                Err(BrowserError::SessionLost {
+                    reason: format!("firefox stopped answering ({e})"),
+                }
+                .into())
+            }
+            Err(e) => Err(e.into()),
         }
     }
 

@@ -32,17 +32,14 @@ pub trait Engine {
     fn start(&self) -> impl Future<Output = Result<Self::Session, Error>>;
 
     /// Gets a fresh AA session on a live browser (a new page load).
-    fn renew<'a>(
-        &'a self,
-        session: &'a Self::Session,
-    ) -> impl Future<Output = Result<(), Error>> + 'a;
+    fn renew(&self, session: &Self::Session) -> impl Future<Output = Result<(), Error>>;
 
     /// Runs one query; several may run at once on one session.
-    fn search<'a>(
-        &'a self,
-        session: &'a Self::Session,
-        query: &'a Query,
-    ) -> impl Future<Output = Result<Report, Error>> + 'a;
+    fn search(
+        &self,
+        session: &Self::Session,
+        query: &Query,
+    ) -> impl Future<Output = Result<Report, Error>>;
 
     /// Closes the browser.
     fn stop(&self, session: Self::Session) -> impl Future<Output = ()>;

@@ -135,64 +135,53 @@ impl Engine for Fake {
         })
     }
 
-    fn renew<'a>(
-        &'a self,
-        session: &'a FakeSession,
-    ) -> impl Future<Output = Result<(), Error>> + 'a {
-        async move {
-            assert_eq!(self.in_flight.get(), 0, "renewed with searches in flight");
-            assert!(!session.dead.get(), "renewed a dead session");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            self.renews.set(self.renews.get() + 1);
-            Ok(())
-        }
+    async fn renew(&self, session: &FakeSession) -> Result<(), Error> {
+        assert_eq!(self.in_flight.get(), 0, "renewed with searches in flight");
+        assert!(!session.dead.get(), "renewed a dead session");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.renews.set(self.renews.get() + 1);
+        Ok(())
     }
 
-    fn search<'a>(
-        &'a self,
-        session: &'a FakeSession,
-        query: &'a Query,
-    ) -> impl Future<Output = Result<Report, Error>> + 'a {
-        async move {
-            let destination = query.destination.to_string();
-            self.searches
+    async fn search(&self, session: &FakeSession, query: &Query) -> Result<Report, Error> {
+        let destination = query.destination.to_string();
+        self.searches
+            .borrow_mut()
+            .push((destination.clone(), Instant::now(), session.id));
+        self.in_flight.set(self.in_flight.get() + 1);
+        self.max_in_flight
+            .set(self.max_in_flight.get().max(self.in_flight.get()));
+        let _flight = Flight(&self.in_flight);
+        tokio::time::sleep(self.latency).await;
+        if session.dead.get() {
+            return Err(error(Reply::Lost));
+        }
+        let reply = if self.blocked.get() {
+            Reply::Blocked
+        } else {
+            self.script
                 .borrow_mut()
-                .push((destination.clone(), Instant::now(), session.id));
-            self.in_flight.set(self.in_flight.get() + 1);
-            self.max_in_flight
-                .set(self.max_in_flight.get().max(self.in_flight.get()));
-            let _flight = Flight(&self.in_flight);
-            tokio::time::sleep(self.latency).await;
-            if session.dead.get() {
-                return Err(error(Reply::Lost));
+                .get_mut(&destination)
+                .and_then(VecDeque::pop_front)
+                .unwrap_or(Reply::Ok)
+        };
+        match reply {
+            Reply::Ok => Ok(Report::new(
+                SearchMetadata {
+                    origin: query.origin.to_string(),
+                    destination,
+                    date: crate::core::query::format_date(query.date),
+                    passengers: query.passengers,
+                    cabin_class: query.cabin,
+                },
+                vec![],
+            )),
+            Reply::Hang => std::future::pending().await,
+            Reply::Lost => {
+                session.dead.set(true);
+                Err(error(Reply::Lost))
             }
-            let reply = if self.blocked.get() {
-                Reply::Blocked
-            } else {
-                self.script
-                    .borrow_mut()
-                    .get_mut(&destination)
-                    .and_then(VecDeque::pop_front)
-                    .unwrap_or(Reply::Ok)
-            };
-            match reply {
-                Reply::Ok => Ok(Report::new(
-                    SearchMetadata {
-                        origin: query.origin.to_string(),
-                        destination,
-                        date: crate::core::query::format_date(query.date),
-                        passengers: query.passengers,
-                        cabin_class: query.cabin,
-                    },
-                    vec![],
-                )),
-                Reply::Hang => std::future::pending().await,
-                Reply::Lost => {
-                    session.dead.set(true);
-                    Err(error(Reply::Lost))
-                }
-                other => Err(error(other)),
-            }
+            other => Err(error(other)),
         }
     }
 
