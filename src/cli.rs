@@ -39,6 +39,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Compare two saved bodies (an Award and a Revenue answer), offline.
     Merge(MergeArgs),
+    /// Search many routes and days on one warm browser; one JSON line per query.
+    Batch(BatchArgs),
     /// Check that Firefox, geckodriver and the site work here; one line per check, with the fix
     /// for each failure.
     Doctor(DoctorArgs),
@@ -326,6 +328,84 @@ pub struct ManArgs {
     /// The command to document (search, merge, doctor, ...); the whole tool when absent.
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+/// `point-break batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Origins, comma-separated, e.g. NYC,BOS; each is paired with every other destination.
+    #[arg(
+        long,
+        value_name = "IATA,...",
+        required_unless_present = "input",
+        conflicts_with = "input"
+    )]
+    pub origin: Option<String>,
+
+    /// Destinations, comma-separated, e.g. LAX,MIA.
+    #[arg(
+        long,
+        value_name = "IATA,...",
+        required_unless_present = "input",
+        conflicts_with = "input"
+    )]
+    pub destination: Option<String>,
+
+    /// Days: YYYY-MM-DD, an inclusive range FROM..TO, or a comma-separated list of both.
+    #[arg(
+        long,
+        value_name = "DAYS",
+        required_unless_present = "input",
+        conflicts_with = "input"
+    )]
+    pub date: Option<String>,
+
+    /// Read the queries from FILE: CSV with the header origin,destination,date[,passengers,cabin]
+    /// or JSON lines with those keys (told apart by extension, else by content).
+    #[arg(short, long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+
+    /// Party and cabin: the defaults for rows that do not give them.
+    #[command(flatten)]
+    pub party: PartyArgs,
+
+    /// Browser and site.
+    #[command(flatten)]
+    pub browser: BrowserArgs,
+
+    /// Append one JSON line per query to FILE instead of printing to stdout. An existing FILE
+    /// with lines is refused unless --resume or --force is given.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Continue the --output FILE of an earlier run: skip the queries answered there and search
+    /// again those that failed (their old lines are dropped).
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+
+    /// Replace an existing --output FILE.
+    #[arg(long, requires = "output", conflicts_with = "resume")]
+    pub force: bool,
+
+    /// Searches in flight at once, 1 to 8 (AA blocks clients with 10 or more).
+    #[arg(long, value_name = "N", default_value = "2")]
+    pub concurrency: String,
+
+    /// Mean pause between the starts of two searches, with ±50 % jitter, e.g. 1s, 500ms, 0.
+    #[arg(long, value_name = "DURATION", default_value = "1s")]
+    pub delay: String,
+
+    /// Renew the AA session (a fresh page load) after N searches; 0 never does.
+    #[arg(long, value_name = "N", default_value = "75")]
+    pub rotate_after: String,
+
+    /// Pause after AA's bot defence blocks a search; a block after it ends the run.
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub cooldown: String,
+
+    /// Hold an advisory lock on FILE for the whole run; a second run exits with code 12.
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! AA's booking page; [`select`] filters, sorts and judges a report and [`render`] writes it as
 //! JSON, NDJSON, CSV or a table; [`cmd`] holds one module per subcommand around them.
 
+pub mod batch;
 pub mod browser;
 pub mod cli;
 pub mod cmd;

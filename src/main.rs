@@ -14,6 +14,11 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Search(args) => cmd::search::run(args, cli.quiet),
+        Command::Batch(args) => match cmd::batch::run(args, cli.quiet) {
+            Ok(Exit::Ok) => Ok(()),
+            Ok(exit) => return exit.into(),
+            Err(e) => Err(e),
+        },
         Command::Doctor(args) => match cmd::doctor::run(args) {
             Ok(exit) => return exit.into(),
             Err(e) => Err(e),

@@ -44,6 +44,24 @@ impl Steps {
     }
 }
 
+/// A bar for `batch`: queries done of all, failures so far (the message), rate and ETA.
+pub fn bar(total: u64, quiet: bool) -> ProgressBar {
+    if !visible(quiet) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30.cyan/blue} {pos}/{len} {msg} {per_sec:.dim} ETA {eta} {elapsed:.dim}",
+        )
+        .expect("the template is valid")
+        .progress_chars("=> "),
+    );
+    bar.set_message("0 failed");
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
 impl Drop for Steps {
     fn drop(&mut self) {
         self.bar.finish_and_clear();

@@ -388,6 +388,13 @@ pub(crate) fn capabilities(
     firefox: Option<&Path>,
 ) -> serde_json::Map<String, Value> {
     let mut prefs = quiet_prefs();
+    // Firefox opens at most 6 HTTP/1.1 connections to one server, which would queue `batch`'s
+    // searches (two requests each) beyond 3 in flight. aa.com speaks HTTP/2 (one connection), so
+    // this only matters for HTTP/1.1 servers such as the stand-in.
+    prefs.insert(
+        "network.http.max-persistent-connections-per-server".into(),
+        Value::from(16),
+    );
     if let Some(proxy) = &opts.proxy {
         proxy_prefs(proxy, &mut prefs);
     }

@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns its raw arguments into checked values, runs, and writes
 //! its output. Shared checks live here.
 
+pub mod batch;
 pub mod completions;
 pub mod doctor;
 pub mod merge;
