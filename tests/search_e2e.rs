@@ -255,7 +255,7 @@ fn slow_answers_time_out_and_unreachable_sites_are_named() {
 #[test]
 fn bad_values_exit_2_before_any_browser_starts() {
     let aa = standin();
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
         (&["--origin", "LA"], "invalid --origin"),
         (&["--destination", "NYC"], "invalid --destination"),
         (&["--date", "2025-02-30"], "invalid --date"),
