@@ -301,10 +301,13 @@ fn main() -> ExitCode {
     print!("memory (PSS) at:   ");
     for pct in [25, 50, 75, 100] {
         let want = (args.queries * pct).div_ceil(100);
-        let at = samples
-            .iter()
-            .find(|s| s.1 >= want)
-            .or_else(|| samples.last());
+        // 100 %: the last sample before the last line, while the browser was still up (the
+        // samples after it catch the browser closing).
+        let at = if pct == 100 {
+            samples.iter().rev().find(|s| s.1 < want)
+        } else {
+            samples.iter().find(|s| s.1 >= want)
+        };
         if let Some((t, _, m)) = at {
             print!(" {pct}% {} (t={t:.0}s);", mib(m.pss));
         }
