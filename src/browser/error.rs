@@ -254,15 +254,21 @@ fn mentions_lost_browser(message: &str) -> bool {
     m.contains("marionette") || m.contains("browsing context has been discarded")
 }
 
-/// Removes `user:password@` from a URL so it can appear in messages and logs.
+/// Removes `user:password@` from a URL so it can appear in messages and logs, with or without
+/// a scheme (`user:pass@host:8080` is how a proxy is often written).
+///
+/// The user information ends at the last `@` before the path. An `@` further on is either in
+/// the path or in a password with an unencoded `/`; the two cannot be told apart, so everything
+/// up to the last `@` is hidden then: a message may lose a path, but never shows a password.
 pub(crate) fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
     };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}***@{}", &url[..scheme_end + 3], &rest[at + 1..]),
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@').or_else(|| rest.rfind('@'));
+    match at {
+        Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
         None => url.to_string(),
     }
 }
@@ -272,12 +278,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn redact_url_hides_credentials_without_a_scheme() {
+        // The leak this guards against: no `://`, and the password came back unchanged.
+        assert_eq!(redact_url("user:pass@host:8080"), "***@host:8080");
+        assert_eq!(redact_url("u:p@[::1]:1080/"), "***@[::1]:1080/");
+        assert_eq!(redact_url("host:8080"), "host:8080");
+    }
+
+    #[test]
+    fn redact_url_never_shows_a_password_with_odd_characters() {
+        for (url, secret) in [
+            ("http://u:pa/ss@h:1", "pa/ss"),
+            ("u:pa/ss@h:1", "pa/ss"),
+            ("socks5://u:p@ss@h:1", "p@ss"),
+            ("http://u:s3cret@h:1/path@x", "s3cret"),
+        ] {
+            let shown = redact_url(url);
+            assert!(!shown.contains(secret), "{url} -> {shown}");
+            assert!(shown.contains("***@"), "{url} -> {shown}");
+        }
+    }
+
+    #[test]
     fn redact_url_hides_credentials() {
         assert_eq!(
             redact_url("http://u:p@grid:4444/wd/hub"),
             "http://***@grid:4444/wd/hub"
         );
-        assert_eq!(redact_url("http://grid:4444/a@b"), "http://grid:4444/a@b");
         assert_eq!(redact_url("not a url"), "not a url");
     }
 
