@@ -153,12 +153,14 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// How results are filtered, sorted, judged and written; shared by `search` and `merge`.
+/// How results are filtered, sorted, judged and written; shared by `search`, `merge` and
+/// `batch`.
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Output format: json (the whole report), ndjson (one flight per line, each with the
-    /// search), csv (a header row, one row per flight) or table (for people).
+    /// Output format: json (the whole report; in batch one line per query), ndjson (one flight
+    /// per line, each with the search), csv (a header row, one row per flight) or table (for
+    /// people).
     #[arg(
         long,
         value_name = "FORMAT",
@@ -220,7 +222,8 @@ pub struct OutputArgs {
     )]
     pub color: String,
 
-    /// Write the result to FILE (atomically) instead of stdout.
+    /// Write to FILE instead of stdout: replaced atomically by search and merge, appended to
+    /// query by query by batch.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub file: Option<PathBuf>,
 }
@@ -373,18 +376,19 @@ pub struct BatchArgs {
     #[command(flatten)]
     pub browser: BrowserArgs,
 
-    /// Append one JSON line per query to FILE instead of printing to stdout. An existing FILE
-    /// with lines is refused unless --resume or --force is given.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Format, filters, sort, verdict and --output FILE. In batch, each query is appended to
+    /// FILE as soon as it finishes; an existing FILE with lines is refused unless --resume or
+    /// --force is given.
+    #[command(flatten)]
+    pub out: OutputArgs,
 
-    /// Continue the --output FILE of an earlier run: skip the queries answered there and search
-    /// again those that failed (their old lines are dropped).
-    #[arg(long, requires = "output")]
+    /// Continue the --output FILE of an earlier run (format json): skip the queries answered
+    /// there and search again those that failed (their old lines are dropped).
+    #[arg(long, requires = "file")]
     pub resume: bool,
 
     /// Replace an existing --output FILE.
-    #[arg(long, requires = "output", conflicts_with = "resume")]
+    #[arg(long, requires = "file", conflicts_with = "resume")]
     pub force: bool,
 
     /// Searches in flight at once, 1 to 8 (AA blocks clients with 10 or more).

@@ -227,3 +227,33 @@ fn upstream_failures_have_their_own_codes() {
         "{err}"
     );
 }
+
+/// Regression: a 2-adult save replayed with the default party printed per-person miles against
+/// the party's fare (cpp 4.12 instead of 2.06), exit 0. So did an Award body given as Revenue.
+#[test]
+fn bodies_for_another_party_or_search_type_are_refused() {
+    let err = stderr_of(
+        merge()
+            .arg("--award")
+            .arg(fixture("award-pax2/award-b5d11d6-pax2.json"))
+            .arg("--revenue")
+            .arg(fixture("revenue/revenue-b5d11d6-pax2.json")),
+        2,
+    );
+    assert!(
+        err.contains("invalid --passengers") && err.contains("give --passengers 2"),
+        "{err}"
+    );
+    let err = stderr_of(
+        merge()
+            .arg("--award")
+            .arg(fixture(AWARD))
+            .arg("--revenue")
+            .arg(fixture(AWARD)),
+        2,
+    );
+    assert!(
+        err.contains("invalid --revenue") && err.contains("answers the Award search"),
+        "{err}"
+    );
+}

@@ -255,7 +255,7 @@ fn slow_answers_time_out_and_unreachable_sites_are_named() {
 #[test]
 fn bad_values_exit_2_before_any_browser_starts() {
     let aa = standin();
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
         (&["--origin", "LA"], "invalid --origin"),
         (&["--destination", "NYC"], "invalid --destination"),
         (&["--date", "2025-02-30"], "invalid --date"),
@@ -267,6 +267,12 @@ fn bad_values_exit_2_before_any_browser_starts() {
             &["--geckodriver", "/nonexistent/geckodriver"],
             "invalid --geckodriver",
         ),
+        // Paths are checked up front too: a typo must not cost a search at AA.
+        (
+            &["--output", "/nonexistent/dir/out.json"],
+            "invalid --output",
+        ),
+        (&["--save-raw", "/etc/hostname"], "invalid --save-raw"),
     ];
     for (args, needle) in cases {
         let out = Run::new(&aa.base_url(), args).output();

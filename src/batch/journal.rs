@@ -58,7 +58,7 @@ fn line_key(line: &Value) -> Option<String> {
 /// "fetched_at", "attempts"}`.
 pub fn line(
     query: &Query,
-    outcome: &Result<Report, Error>,
+    outcome: Result<&Report, &Error>,
     attempts: u32,
     fetched_at: OffsetDateTime,
 ) -> Vec<u8> {
@@ -258,7 +258,7 @@ mod tests {
 
     fn ok_line(q: &Query) -> Vec<u8> {
         let report = Report::new(crate::search::metadata(q), vec![]);
-        line(q, &Ok(report), 1, datetime!(2026-12-01 10:00:00.5 UTC))
+        line(q, Ok(&report), 1, datetime!(2026-12-01 10:00:00.5 UTC))
     }
 
     fn failed_line(q: &Query) -> Vec<u8> {
@@ -267,7 +267,7 @@ mod tests {
             after: std::time::Duration::from_secs(60),
         }
         .into();
-        line(q, &Err(e), 4, datetime!(2026-12-01 10:00:00 UTC))
+        line(q, Err(&e), 4, datetime!(2026-12-01 10:00:00 UTC))
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::cli::BatchArgs;
 use crate::core::{Query, Report};
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::render::{self, Format};
+use crate::select;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
@@ -26,6 +28,12 @@ pub fn run(args: &BatchArgs, quiet: bool) -> Result<Exit, Error> {
     let defaults = Defaults { passengers, cabin };
     let mut policy = policy(args)?;
     let (options, site) = super::search::browser_setup(&args.browser)?;
+    let out = super::output::Output::check(&args.out)?;
+    if args.resume && out.format != Format::Json {
+        return Err(Error::Usage(
+            "invalid --format: --resume reads back the JSON lines of --format json".into(),
+        ));
+    }
     let queries = match (&args.input, &args.origin, &args.destination, &args.date) {
         (Some(path), _, _, _) => input::from_file(path, defaults, today)?,
         (None, Some(o), Some(d), Some(dates)) => input::from_lists(o, d, dates, defaults, today)?,
@@ -51,8 +59,8 @@ pub fn run(args: &BatchArgs, quiet: bool) -> Result<Exit, Error> {
         None => None,
     };
 
-    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
-    let (journal, previous) = match output {
+    let output = out.file.clone().filter(|p| p != Path::new("-"));
+    let (journal, previous) = match output.as_deref() {
         Some(path) => {
             let existing = match (args.resume, args.force) {
                 (true, _) => Existing::Resume,
@@ -79,7 +87,14 @@ pub fn run(args: &BatchArgs, quiet: bool) -> Result<Exit, Error> {
 
     let engine = FirefoxEngine::new(options, site);
     policy.watchdog = engine.watchdog();
+    let mut journal = journal;
+    if let (Format::Csv, Some(first)) = (out.format, todo.first()) {
+        // One header for the whole run (it names columns only); each query then adds its rows.
+        let empty = Report::new(crate::search::metadata(first), vec![]);
+        journal.write(&render::render(&empty, Format::Csv, &out.table))?;
+    }
     let mut tally = Tally {
+        out,
         journal,
         bar: crate::progress::bar(todo.len() as u64, quiet),
         ok: 0,
@@ -164,8 +179,9 @@ fn policy(args: &BatchArgs) -> Result<Policy, Error> {
     })
 }
 
-/// Writes each finished query and keeps count.
+/// Writes each finished query in the chosen format and keeps count.
 struct Tally {
+    out: super::output::Output,
     journal: Journal,
     bar: indicatif::ProgressBar,
     ok: usize,
@@ -185,8 +201,28 @@ impl Sink for Tally {
         outcome: &Result<Report, Error>,
         attempts: u32,
     ) -> Result<(), Error> {
-        let line = journal::line(query, outcome, attempts, time::OffsetDateTime::now_utc());
-        self.journal.write(&line)?;
+        let now = time::OffsetDateTime::now_utc();
+        let shown = outcome
+            .as_ref()
+            .ok()
+            .map(|r| select::apply(r, &self.out.selection));
+        let bytes = match (&shown, outcome) {
+            (Some(report), _) => match self.out.format {
+                Format::Json => journal::line(query, Ok(report), attempts, now),
+                Format::Csv => without_header(render::render(report, Format::Csv, &self.out.table)),
+                format => render::render(report, format, &self.out.table),
+            },
+            // A failure is a line of its own in the JSON formats; csv and table readers only
+            // see it on stderr (logged below) and in the summary.
+            (None, Err(e)) => match self.out.format {
+                Format::Json | Format::Ndjson => journal::line(query, Err(e), attempts, now),
+                Format::Csv | Format::Table => Vec::new(),
+            },
+            (None, Ok(_)) => unreachable!("a successful outcome has a report"),
+        };
+        if !bytes.is_empty() {
+            self.journal.write(&bytes)?;
+        }
         match outcome {
             Ok(_) => self.ok += 1,
             Err(e) => {
@@ -274,6 +310,17 @@ fn report(
         eprintln!("{line}");
     }
     exit
+}
+
+/// CSV rows of one query: the run's single header was written first.
+fn without_header(mut csv: Vec<u8>) -> Vec<u8> {
+    match csv.iter().position(|b| *b == b'\n') {
+        Some(end) => {
+            csv.drain(..=end);
+            csv
+        }
+        None => Vec::new(),
+    }
 }
 
 #[cfg(test)]

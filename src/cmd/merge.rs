@@ -44,6 +44,8 @@ pub fn run(args: &MergeArgs) -> Result<(), Error> {
     let revenue = load(&args.revenue)?;
     let award = read_answer(Answer::body(&award), &display(&args.award))?;
     let revenue = read_answer(Answer::body(&revenue), &display(&args.revenue))?;
+    check_body(&award, "--award", "Award", &args.award, passengers)?;
+    check_body(&revenue, "--revenue", "Revenue", &args.revenue, passengers)?;
 
     let from_bodies =
         |pick: fn(&ItineraryResponse) -> Option<String>| pick(&award).or_else(|| pick(&revenue));
@@ -82,6 +84,36 @@ pub fn run(args: &MergeArgs) -> Result<(), Error> {
         flights,
     );
     output.write(&report)
+}
+
+/// Refuses a body of the wrong search type or for another party size: the comparison would
+/// print wrong numbers (per-person miles against a party's fare) with nothing to show for it.
+fn check_body(
+    body: &ItineraryResponse,
+    flag: &str,
+    wanted: &str,
+    path: &Path,
+    passengers: u8,
+) -> Result<(), Error> {
+    let kind = body
+        .response_metadata
+        .as_ref()
+        .and_then(|m| m.search_type.as_deref());
+    if let Some(kind) = kind.filter(|k| !k.eq_ignore_ascii_case(wanted)) {
+        return Err(Error::Usage(format!(
+            "invalid {flag}: {} answers the {kind} search, not the {wanted} one",
+            display(path)
+        )));
+    }
+    let party = body.utag.as_ref().and_then(|u| u.adult_passengers);
+    if let Some(party) = party.filter(|p| *p != u64::from(passengers)) {
+        return Err(Error::Usage(format!(
+            "invalid --passengers: {} was priced for {party} adult(s), not {passengers}; give \
+             --passengers {party}",
+            display(path)
+        )));
+    }
+    Ok(())
 }
 
 fn checked_airport(text: &str, field: Field) -> Result<Airport, QueryError> {

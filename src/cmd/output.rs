@@ -50,6 +50,9 @@ impl Output {
         let value_cpp = cents(&args.value_cpp, "--value-cpp", false)?;
 
         let to_stdout = args.file.as_deref().is_none_or(|p| p.as_os_str() == "-");
+        if let Some(file) = args.file.as_deref().filter(|_| !to_stdout) {
+            check_writable_path(file, "--output")?;
+        }
         let terminal = to_stdout && std::io::stdout().is_terminal();
         let width = match &args.width {
             Some(w) => Some(width(w, "--width")?),
@@ -87,6 +90,24 @@ impl Output {
         crate::output::emit(self.file.as_deref(), &self.render(report))?;
         Ok(())
     }
+}
+
+/// Checked before any search runs, so a typo in a path does not cost a search at AA.
+pub fn check_writable_path(file: &std::path::Path, flag: &str) -> Result<(), Error> {
+    if file.is_dir() {
+        return Err(usage(flag, format!("{} is a directory", file.display())));
+    }
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(usage(
+            flag,
+            format!("the directory {} does not exist", dir.display()),
+        ));
+    }
+    Ok(())
 }
 
 fn usage(flag: &str, message: impl std::fmt::Display) -> Error {

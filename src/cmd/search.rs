@@ -24,6 +24,16 @@ pub fn run(args: &SearchArgs, quiet: bool) -> Result<(), Error> {
     )?;
     let (options, site) = browser_setup(&args.browser)?;
     let output = super::output::Output::check(&args.output)?;
+    if let Some(dir) = args
+        .save_raw
+        .as_deref()
+        .filter(|d| d.exists() && !d.is_dir())
+    {
+        return Err(Error::Usage(format!(
+            "invalid --save-raw: {} exists and is not a directory",
+            dir.display()
+        )));
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

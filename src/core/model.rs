@@ -27,6 +27,9 @@ pub struct ItineraryResponse {
     /// The message that comes with `errorNumber`.
     #[serde(default, deserialize_with = "number::text")]
     pub message: Option<String>,
+    /// Analytics strings; `adult_passengers` tells the party size the body was priced for.
+    #[serde(default)]
+    pub utag: Option<Utag>,
     /// `"true"` when Akamai wants a challenge solved.
     #[serde(default, rename = "cpr_chlge", deserialize_with = "number::text")]
     pub cpr_chlge: Option<String>,
@@ -37,6 +40,14 @@ impl ItineraryResponse {
     pub fn slices(&self) -> &[Slice] {
         self.slices.as_deref().unwrap_or_default()
     }
+}
+
+/// `utag`: AA's analytics strings, of which only the party size is read.
+#[derive(Debug, Default, Deserialize)]
+pub struct Utag {
+    /// Adults the body was priced for, as text ("2").
+    #[serde(default, deserialize_with = "number::count")]
+    pub adult_passengers: Option<u64>,
 }
 
 /// `responseMetadata`: the search as AA understood it.
