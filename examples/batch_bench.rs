@@ -5,8 +5,14 @@
 //!
 //! ```text
 //! cargo build --release && cargo run --release --example batch_bench -- \
-//!     [--queries 200] [--concurrency 4] [--latency-ms 1000] [--binary target/release/point-break]
+//!     [--queries 200] [--concurrency 4] [--latency-ms 1000] [--compact-bodies] \
+//!     [--binary target/release/point-break]
 //! ```
+//!
+//! The stand-in serves the captured bodies as they were saved, pretty-printed (about 2 MB per
+//! search, Award and Revenue); AA itself answers compact JSON, about half that. With
+//! `--compact-bodies` the stand-in serves compact copies, which is closer to what a real run moves
+//! through the browser.
 //!
 //! Aim (issue 4): at least 0.8 x concurrency / latency searches per second, zero errors, flat
 //! memory.
@@ -28,6 +34,7 @@ struct Args {
     queries: usize,
     concurrency: usize,
     latency: Duration,
+    compact: bool,
     binary: PathBuf,
 }
 
@@ -41,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
         queries: 200,
         concurrency: 4,
         latency: Duration::from_secs(1),
+        compact: false,
         binary: default_binary,
     };
     let mut it = std::env::args().skip(1);
@@ -55,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
             "--concurrency" => args.concurrency = number(value()?)? as usize,
             "--latency-ms" => args.latency = Duration::from_millis(number(value()?)?),
             "--binary" => args.binary = PathBuf::from(value()?),
+            "--compact-bodies" => args.compact = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -166,6 +175,27 @@ fn measure(root: u32) -> Memory {
     m
 }
 
+/// A copy of the fixtures with every JSON file written compactly (key order kept).
+fn compact_fixtures(into: &std::path::Path) -> std::io::Result<PathBuf> {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let to = into.join("fixtures");
+    for dir in ["captures", "award-pax2", "revenue", "errors"] {
+        std::fs::create_dir_all(to.join(dir))?;
+        for entry in std::fs::read_dir(from.join(dir))? {
+            let path = entry?.path();
+            let bytes = std::fs::read(&path)?;
+            let out = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(value) if path.extension().is_some_and(|e| e == "json") => {
+                    serde_json::to_vec(&value).map_err(std::io::Error::other)?
+                }
+                _ => bytes,
+            };
+            std::fs::write(to.join(dir).join(path.file_name().unwrap_or_default()), out)?;
+        }
+    }
+    Ok(to)
+}
+
 fn mib(k: u64) -> String {
     format!("{:.0} MiB", k as f64 / 1024.0)
 }
@@ -185,11 +215,15 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let server = standin::StandIn::start(standin::Config {
+    let scratch = tempfile::tempdir().expect("a temporary directory");
+    let mut config = standin::Config {
         delay: args.latency,
         ..standin::Config::default()
-    });
-    let scratch = tempfile::tempdir().expect("a temporary directory");
+    };
+    if args.compact {
+        config.fixtures_dir = compact_fixtures(scratch.path()).expect("compact fixtures");
+    }
+    let server = standin::StandIn::start(config);
     let tmp = scratch.path().join("tmp");
     std::fs::create_dir(&tmp).expect("a TMPDIR");
     let out = scratch.path().join("out.jsonl");
@@ -202,10 +236,15 @@ fn main() -> ExitCode {
     let dates = format!("{}..{}", day(10), day(10 + days as i64 - 1));
 
     println!(
-        "batch_bench: {} queries, --concurrency {}, stand-in latency {:?}, {}",
+        "batch_bench: {} queries, --concurrency {}, stand-in latency {:?}, {} bodies, {}",
         args.queries,
         args.concurrency,
         args.latency,
+        if args.compact {
+            "compact"
+        } else {
+            "pretty-printed"
+        },
         args.binary.display()
     );
     let started = Instant::now();
@@ -301,10 +340,13 @@ fn main() -> ExitCode {
     print!("memory (PSS) at:   ");
     for pct in [25, 50, 75, 100] {
         let want = (args.queries * pct).div_ceil(100);
-        let at = samples
-            .iter()
-            .find(|s| s.1 >= want)
-            .or_else(|| samples.last());
+        // 100 %: the last sample before the last line, while the browser was still up (the
+        // samples after it catch the browser closing).
+        let at = if pct == 100 {
+            samples.iter().rev().find(|s| s.1 < want)
+        } else {
+            samples.iter().find(|s| s.1 >= want)
+        };
         if let Some((t, _, m)) = at {
             print!(" {pct}% {} (t={t:.0}s);", mib(m.pss));
         }

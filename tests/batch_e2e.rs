@@ -412,40 +412,54 @@ fn a_hung_firefox_is_replaced() {
 }
 
 #[test]
-fn rate_limited_then_answered_after_retry_after() {
+fn rate_limited_then_answered_and_a_failure_retried_on_resume() {
     require_tools();
     let standin = slow_standin(50);
+    // The first Award search: 429 with Retry-After: 1; its Revenue half fine; then the second
+    // query's Award: AA's error 1100, a failure that is not retried within the run.
     standin.fail_next(
         1,
         Mode::RateLimited {
             retry_after_secs: Some(1),
         },
     );
+    standin.fail_next(1, Mode::Ok);
+    standin.fail_next(1, Mode::PastDate);
     let scratch = Scratch::new();
+    let out = scratch.path("out.jsonl");
     let days = vec![day(60), day(61), day(62)];
-    let output = run(
-        &scratch,
-        scratch.batch(&standin).args([
-            "--origin",
-            "NYC",
-            "--destination",
-            "LAX",
-            "--date",
-            &format!("{}..{}", days[0], days[2]),
-            "--concurrency",
-            "1",
-        ]),
-    );
+    let batch = |resume: bool| {
+        let mut cmd = scratch.batch(&standin);
+        cmd.args(["--origin", "NYC", "--destination", "LAX"])
+            .args(["--date", &format!("{}..{}", days[0], days[2])])
+            .args(["--concurrency", "1", "--output"])
+            .arg(&out);
+        if resume {
+            cmd.arg("--resume");
+        }
+        cmd
+    };
+    let output = run(&scratch, &mut batch(false));
     let err = stderr(&output);
-    assert_eq!(code(&output), 0, "{err}");
-    let lines = parse_lines(&String::from_utf8_lossy(&output.stdout));
-    assert_exactly_once(&lines, &expected(&["NYC"], &["LAX"], &days));
-    lines.iter().for_each(assert_real_values);
-    let first = format!("NYC-LAX-{}", days[0]);
-    for line in &lines {
-        let attempts = if key(line) == first { 2 } else { 1 };
-        assert_eq!(line["attempts"], attempts, "{}", key(line));
-    }
+    assert_eq!(code(&output), 11, "some failed: {err}");
+    assert!(
+        err.contains("batch: 3 queries, 2 ok, 1 failed (aa_error 1)"),
+        "{err}"
+    );
+    let lines = read_lines(&out);
+    assert_eq!(lines.len(), 3);
+    let by_key: HashMap<String, &Value> = lines.iter().map(|l| (key(l), l)).collect();
+    let first = by_key[&format!("NYC-LAX-{}", days[0])];
+    assert_real_values(first);
+    assert_eq!(first["attempts"], 2, "the rate-limited query ran twice");
+    let failed = by_key[&format!("NYC-LAX-{}", days[1])];
+    assert_eq!(failed["error"]["kind"], "aa_error");
+    assert!(failed["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("1100"));
+    assert!(failed.get("flights").is_none());
+    assert_eq!(failed["attempts"], 1);
 
     let requests = standin.requests();
     assert_eq!(
@@ -454,13 +468,21 @@ fn rate_limited_then_answered_after_retry_after() {
         "the rate-limited pair was sent again"
     );
     assert_eq!(requests[0].status, Some(429));
-    let retried: Vec<_> = requests
-        .iter()
-        .filter(|r| r.date == days[0] && r.search_type == "Award")
-        .collect();
-    assert_eq!(retried.len(), 2);
     // Retry-After: 1 was honoured by everyone: nothing went out for a second.
     assert!(requests[2].started - requests[0].started >= Duration::from_secs(1));
+
+    // --resume searches the failed query again, and only that one.
+    let output = run(&scratch, &mut batch(true));
+    let err = stderr(&output);
+    assert_eq!(code(&output), 0, "{err}");
+    assert!(
+        err.contains("batch: 3 queries, 1 ok, 0 failed, 2 already answered"),
+        "{err}"
+    );
+    assert_eq!(standin.requests().len(), 3 * 2 + 2 + 2);
+    let lines = read_lines(&out);
+    assert_exactly_once(&lines, &expected(&["NYC"], &["LAX"], &days));
+    lines.iter().for_each(assert_real_values);
 }
 
 #[test]
