@@ -1,7 +1,7 @@
 //! Pairs Award and Revenue itineraries on AA's slice `hash`, picks the like-for-like product
 //! in each, and computes cents per point for the whole party.
 
-use crate::core::model::{ItineraryResponse, Place, Price, Slice};
+use crate::core::model::{ItineraryResponse, Money, Place, Price, Slice};
 use crate::core::query::Cabin;
 use crate::core::report::{Flight, SegmentOut};
 use crate::core::verdict::{judge, DEFAULT_VALUE_CPP};
@@ -181,24 +181,32 @@ fn is_cash_match(price: &Price, cabin: Cabin) -> bool {
     }
 }
 
+/// A figure for the whole party: AA's party figure, else slicePricing's, else the per-person
+/// figure times the party (bodies differ in which of the three they fill in).
+fn party_amount(
+    party: Option<&Money>,
+    slice: Option<&Money>,
+    per_person: Option<&Money>,
+    passengers: u8,
+) -> Option<Decimal> {
+    party
+        .and_then(Money::usd)
+        .or_else(|| slice.and_then(Money::usd))
+        .or_else(|| per_person?.usd()?.checked_mul(Decimal::from(passengers)))
+}
+
 /// Party total of a cash price.
 fn cash_total(price: &Price, passengers: u8) -> Option<Decimal> {
-    price
-        .all_passenger_display_total
-        .as_ref()
-        .and_then(|m| m.usd())
-        .or_else(|| {
-            price
-                .slice_pricing
-                .as_ref()
-                .and_then(|s| s.all_passenger_display_total.as_ref())
-                .and_then(|m| m.usd())
-        })
-        .or_else(|| {
-            let per = price.per_passenger_display_total.as_ref()?.usd()?;
-            per.checked_mul(Decimal::from(passengers))
-        })
-        .filter(|t| *t > Decimal::ZERO)
+    party_amount(
+        price.all_passenger_display_total.as_ref(),
+        price
+            .slice_pricing
+            .as_ref()
+            .and_then(|s| s.all_passenger_display_total.as_ref()),
+        price.per_passenger_display_total.as_ref(),
+        passengers,
+    )
+    .filter(|t| *t > Decimal::ZERO)
 }
 
 /// The cheapest available cash product of the cabin on a slice: from `productGroups`, or from a
@@ -222,23 +230,16 @@ fn cash_product(slice: &Slice, cabin: Cabin) -> Option<&Price> {
 
 /// Award taxes for the party: the party figure when AA gives one, else per passenger × party.
 fn award_taxes(price: &Price, passengers: u8) -> Option<Decimal> {
-    let party = price
-        .all_passenger_taxes_and_fees
-        .as_ref()
-        .and_then(|m| m.usd())
-        .or_else(|| {
-            price
-                .slice_pricing
-                .as_ref()
-                .and_then(|s| s.all_passenger_display_tax_total.as_ref())
-                .and_then(|m| m.usd())
-        });
-    party
-        .or_else(|| {
-            let per = price.per_passenger_taxes_and_fees.as_ref()?.usd()?;
-            per.checked_mul(Decimal::from(passengers))
-        })
-        .filter(|t| *t >= Decimal::ZERO)
+    party_amount(
+        price.all_passenger_taxes_and_fees.as_ref(),
+        price
+            .slice_pricing
+            .as_ref()
+            .and_then(|s| s.all_passenger_display_tax_total.as_ref()),
+        price.per_passenger_taxes_and_fees.as_ref(),
+        passengers,
+    )
+    .filter(|t| *t >= Decimal::ZERO)
 }
 
 /// `(cash - taxes) / points × 100`, rounded half away from zero to two places.
