@@ -139,8 +139,14 @@ impl Secret {
     /// The value with everything before an `@` (user and password) replaced by `***`, keeping
     /// the scheme and the host: safe for messages and logs.
     pub fn redacted(&self) -> String {
-        match (self.0.split_once("://"), self.0.rfind('@')) {
-            (Some((scheme, _)), Some(at)) => format!("{scheme}://***@{}", &self.0[at + 1..]),
+        // Only a real scheme is kept: in `u:pw@h://` the text before `://` is user information.
+        let scheme = self.0.split_once("://").map(|(s, _)| s).filter(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        match (scheme, self.0.rfind('@')) {
+            (Some(scheme), Some(at)) => format!("{scheme}://***@{}", &self.0[at + 1..]),
             (None, Some(at)) => format!("***@{}", &self.0[at + 1..]),
             _ => self.0.clone(),
         }
@@ -416,6 +422,21 @@ pub struct BatchArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn secrets_never_show_the_password() {
+        for raw in [
+            "http://u:s3cret@h:1",
+            "u:s3cret@h:1",
+            "u:s3cret@h://",
+            "u:s3cret://x@h:1",
+            "socks5://u:s3cret@[::1]:1080",
+        ] {
+            let shown = Secret(raw.into()).redacted();
+            assert!(!shown.contains("s3cret"), "{raw} -> {shown}");
+        }
+        assert_eq!(Secret("http://u:p@h:1".into()).redacted(), "http://***@h:1");
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

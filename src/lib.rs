@@ -6,6 +6,16 @@
 //! JSON, NDJSON, CSV or a table; [`cmd`] holds one module per subcommand around them.
 
 pub mod batch;
+/// Prints one line on stderr. A closed or full stderr is ignored rather than a panic: there is
+/// nowhere left to report it, and the exit code still tells what happened.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod browser;
 pub mod cli;
 pub mod cmd;

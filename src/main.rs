@@ -33,8 +33,8 @@ fn main() -> ExitCode {
         Err(e) => {
             let exit = e.exit();
             match e.hint() {
-                Some(hint) => eprintln!("point-break: {e}; {hint}"),
-                None => eprintln!("point-break: {e}"),
+                Some(hint) => point_break::say!("point-break: {e}; {hint}"),
+                None => point_break::say!("point-break: {e}"),
             }
             exit.into()
         }

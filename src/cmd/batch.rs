@@ -52,7 +52,7 @@ pub fn run(args: &BatchArgs, quiet: bool) -> Result<Exit, Error> {
         Some(path) => match lock::acquire(path)? {
             Ok(held) => Some(held),
             Err(held) => {
-                eprintln!("point-break: {held}; try again when it has finished");
+                crate::say!("point-break: {held}; try again when it has finished");
                 return Ok(Exit::Locked);
             }
         },
@@ -292,22 +292,22 @@ fn report(
         None | Some(Ending::Finished) if failed == 0 => Exit::Ok,
         None | Some(Ending::Finished) => Exit::Partial,
         Some(Ending::Interrupted) => {
-            eprintln!("point-break: interrupted; {not_run} queries not run; {again}");
+            crate::say!("point-break: interrupted; {not_run} queries not run; {again}");
             Exit::Interrupted
         }
         Some(Ending::Aborted(e)) => {
             match e.hint() {
-                Some(hint) => eprintln!("point-break: batch stopped: {e}; {hint}"),
-                None => eprintln!("point-break: batch stopped: {e}"),
+                Some(hint) => crate::say!("point-break: batch stopped: {e}; {hint}"),
+                None => crate::say!("point-break: batch stopped: {e}"),
             }
             if not_run > 0 {
-                eprintln!("point-break: {not_run} queries not run; {again}");
+                crate::say!("point-break: {not_run} queries not run; {again}");
             }
             e.exit()
         }
     };
     if !quiet || exit != Exit::Ok {
-        eprintln!("{line}");
+        crate::say!("{line}");
     }
     exit
 }

@@ -115,7 +115,7 @@ pub fn run(args: &DoctorArgs) -> Result<Exit, Error> {
     match failed.first() {
         None => Ok(Exit::Ok),
         Some(first) => {
-            eprintln!(
+            crate::say!(
                 "point-break: doctor: {} of {} checks failed",
                 failed.len(),
                 checks.len()

@@ -121,7 +121,10 @@ pub fn parse_proxy(raw: &Secret) -> Result<ProxyConfig, Error> {
     })
 }
 
-/// `60`, `90s`, `2m`, `1500ms`; a bare number is seconds.
+/// The longest duration any flag accepts.
+const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `60`, `90s`, `2m`, `1500ms`; a bare number is seconds; at most 24h.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     let d = match t.parse::<u64>() {
@@ -131,6 +134,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     };
     if d.is_zero() {
         return Err(format!("{text:?} is zero; give a positive duration"));
+    }
+    // Browsers fire longer timers at once, and sums with it must not overflow.
+    if d > MAX_DURATION {
+        return Err(format!("{text:?} is longer than the 24h this accepts"));
     }
     Ok(d)
 }
@@ -192,6 +199,10 @@ mod tests {
         assert_eq!(parse_duration("1500ms"), Ok(Duration::from_millis(1500)));
         assert!(parse_duration("0").is_err());
         assert!(parse_duration("soon").is_err());
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86400)));
+        // Regression: 25d fired at once in the page; u64::MAX seconds overflowed and panicked.
+        assert!(parse_duration("25d").is_err());
+        assert!(parse_duration("18446744073709551615").is_err());
     }
 
     #[test]
