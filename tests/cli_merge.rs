@@ -226,6 +226,22 @@ fn upstream_failures_have_their_own_codes() {
         err.contains("broken.json: malformed at line 2, column"),
         "{err}"
     );
+
+    // Regression: a binary file exited 1 ("cannot read") instead of 9.
+    let binary = dir.path().join("binary.json");
+    std::fs::write(&binary, [0x7b, 0xff, 0xfe, 0x00]).unwrap();
+    let err = stderr_of(
+        merge()
+            .arg("--award")
+            .arg(&binary)
+            .arg("--revenue")
+            .arg(fixture(REVENUE)),
+        9,
+    );
+    assert!(
+        err.contains("binary.json is not AA's itinerary JSON: not UTF-8"),
+        "{err}"
+    );
 }
 
 /// Regression: a 2-adult save replayed with the default party printed per-person miles against

@@ -4,7 +4,7 @@
 use crate::cli::MergeArgs;
 use crate::core::model::ItineraryResponse;
 use crate::core::query::{parse_date, Field, QueryError};
-use crate::core::{compare, read_answer, Airport, Answer, Report, SearchMetadata};
+use crate::core::{compare, read_answer, Airport, Answer, Report, ResponseError, SearchMetadata};
 use crate::error::Error;
 use anyhow::Context;
 use std::io::Read;
@@ -136,16 +136,25 @@ fn display(path: &Path) -> String {
     }
 }
 
-/// Reads a file, or stdin for `-`.
+/// Reads a file, or stdin for `-`. Bytes that are not text are a bad answer (exit 9), not an
+/// I/O failure: the file was read, it just is not AA's JSON.
 fn load(path: &Path) -> Result<String, Error> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .context("cannot read stdin")?;
     } else {
-        text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| {
+        ResponseError::Unexpected {
+            body: display(path),
+            detail: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        }
+        .into()
+    })
 }
