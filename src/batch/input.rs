@@ -133,10 +133,12 @@ impl Format {
 pub fn from_file(path: &Path, defaults: Defaults, today: Date) -> Result<Vec<Query>, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Usage(format!("cannot read --input {}: {e}", path.display())))?;
+    // Spreadsheet exports often start with a byte-order mark; it is not part of the data.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let name = path.display().to_string();
-    let queries = match Format::detect(path, &text) {
-        Format::Csv => parse_csv(&name, &text, defaults, today)?,
-        Format::JsonLines => parse_json_lines(&name, &text, defaults, today)?,
+    let queries = match Format::detect(path, text) {
+        Format::Csv => parse_csv(&name, text, defaults, today)?,
+        Format::JsonLines => parse_json_lines(&name, text, defaults, today)?,
     };
     if queries.is_empty() {
         return Err(Error::Usage(format!("{name} holds no query")));
@@ -446,6 +448,22 @@ mod tests {
             e.starts_with("q.csv:2: 2 fields where the header has 3"),
             "{e}"
         );
+    }
+
+    /// Regression: a BOM before JSON lines gave "not a JSON object", and made a file with
+    /// another extension be read as CSV.
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queries.txt");
+        std::fs::write(
+            &path,
+            "\u{feff}{\"origin\":\"NYC\",\"destination\":\"LAX\",\"date\":\"2027-01-02\"}\n",
+        )
+        .unwrap();
+        let q = from_file(&path, DEFAULTS, TODAY).unwrap();
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].destination.as_str(), "LAX");
     }
 
     #[test]
