@@ -13,36 +13,11 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::procs::require_tools;
 use support::standin::{Config, Mode, StandIn};
 
 // ---------------------------------------------------------------------------------------------
 // Harness
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-}
-
-/// Fails the test with install instructions when the real tools are missing.
-fn require_tools() {
-    let mut missing = Vec::new();
-    if on_path("firefox").is_none() && on_path("firefox-esr").is_none() {
-        missing.push("Firefox (install it with `apt-get install firefox-esr`)");
-    }
-    let cargo_gd = std::env::var_os("HOME")
-        .map(|h| PathBuf::from(h).join(".cargo/bin/geckodriver"))
-        .filter(|p| p.is_file());
-    if on_path("geckodriver").is_none() && cargo_gd.is_none() {
-        missing.push("geckodriver (install it with `cargo install geckodriver --locked`)");
-    }
-    assert!(
-        missing.is_empty(),
-        "these batch tests need a real Firefox and geckodriver; missing: {}",
-        missing.join(", ")
-    );
-}
 
 /// One test's scratch space: output files, and the TMPDIR the browser's profiles go into.
 struct Scratch {

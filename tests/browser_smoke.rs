@@ -2,10 +2,11 @@
 //! a free loopback port standing in for AA's page and API. These tests fail (never skip) when
 //! Firefox or geckodriver is missing.
 
+mod support;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use point_break::browser::{run_until, Browser, BrowserError, BrowserOptions};
 use serde_json::{json, Value};
+use support::procs::require_tools;
 use tokio::io::AsyncBufReadExt;
 
 const COOKIE_SESSION: &str = "sess-123";
@@ -127,37 +129,6 @@ fn closed_port() -> u16 {
 
 // ---------------------------------------------------------------------------------------------
 // Harness
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-}
-
-fn geckodriver_path() -> Option<PathBuf> {
-    on_path("geckodriver").or_else(|| {
-        let home = std::env::var_os("HOME")?;
-        let p = PathBuf::from(home).join(".cargo/bin/geckodriver");
-        p.is_file().then_some(p)
-    })
-}
-
-/// Fails the test with install instructions when the real tools are missing.
-fn require_tools() {
-    let mut missing = Vec::new();
-    if on_path("firefox").is_none() && on_path("firefox-esr").is_none() {
-        missing.push("Firefox (install it with `apt-get install firefox-esr`)");
-    }
-    if geckodriver_path().is_none() {
-        missing.push("geckodriver (install it with `cargo install geckodriver --locked`)");
-    }
-    assert!(
-        missing.is_empty(),
-        "these browser tests need a real Firefox and geckodriver; missing: {}",
-        missing.join(", ")
-    );
-}
 
 fn options() -> BrowserOptions {
     require_tools();
@@ -533,7 +504,7 @@ impl Drop for ManualDriver {
 }
 
 async fn start_manual_geckodriver() -> ManualDriver {
-    let path = geckodriver_path().expect("geckodriver");
+    let path = require_tools();
     let profiles = tempfile::tempdir().unwrap();
     let mut child = tokio::process::Command::new(path)
         .args(["--host", "127.0.0.1", "--port", "0", "--profile-root"])

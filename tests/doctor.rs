@@ -5,31 +5,9 @@
 mod support;
 
 use assert_cmd::Command;
-use std::path::PathBuf;
 use std::process::{Output, Stdio};
+use support::procs::require_tools;
 use support::standin::{Config, StandIn};
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-}
-
-fn geckodriver() -> PathBuf {
-    let found = on_path("geckodriver").or_else(|| {
-        let p = PathBuf::from(std::env::var_os("HOME")?).join(".cargo/bin/geckodriver");
-        p.is_file().then_some(p)
-    });
-    found.expect("doctor's tests need geckodriver: cargo install geckodriver --locked")
-}
-
-fn require_firefox() {
-    assert!(
-        on_path("firefox").is_some() || on_path("firefox-esr").is_some(),
-        "doctor's tests need Firefox: apt-get install firefox-esr"
-    );
-}
 
 fn doctor(args: &[&str]) -> (Option<i32>, Vec<String>, String) {
     let out: Output = Command::cargo_bin("point-break")
@@ -76,8 +54,7 @@ fn closed_port() -> u16 {
 
 #[test]
 fn all_checks_pass_with_firefox_and_the_stand_in() {
-    require_firefox();
-    let gd = geckodriver();
+    let gd = require_tools();
     let standin = StandIn::start(Config::default());
     let (code, lines, stderr) = doctor(&[
         "--base-url",
@@ -109,7 +86,7 @@ fn all_checks_pass_with_firefox_and_the_stand_in() {
 
 #[test]
 fn missing_geckodriver_fails_its_line_with_the_fix() {
-    require_firefox();
+    require_tools();
     let (code, lines, stderr) = doctor(&[
         "--base-url",
         "http://127.0.0.1:9",
@@ -137,8 +114,7 @@ fn missing_geckodriver_fails_its_line_with_the_fix() {
 
 #[test]
 fn unreachable_base_url_fails_with_its_own_exit_code() {
-    require_firefox();
-    let gd = geckodriver();
+    let gd = require_tools();
     let url = format!("http://127.0.0.1:{}", closed_port());
     let (code, lines, _) = doctor(&["--base-url", &url, "--geckodriver", gd.to_str().unwrap()]);
     assert_eq!(code, Some(4), "{lines:#?}");
@@ -154,7 +130,7 @@ fn unreachable_base_url_fails_with_its_own_exit_code() {
 
 #[test]
 fn webdriver_endpoint_is_probed_and_used() {
-    require_firefox();
+    require_tools();
     // A closed port: the /status line fails and nothing else is tried.
     let closed = format!("http://127.0.0.1:{}", closed_port());
     let (code, lines, _) = doctor(&["--webdriver", &closed, "--base-url", "http://127.0.0.1:9"]);
@@ -178,7 +154,7 @@ fn webdriver_endpoint_is_probed_and_used() {
 
     // A real geckodriver started by hand: every check runs through it.
     let port = closed_port();
-    let mut server = std::process::Command::new(geckodriver())
+    let mut server = std::process::Command::new(require_tools())
         .args(["--port", &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -27,8 +27,3 @@ pub fn party(args: &PartyArgs) -> Result<(u8, Cabin), Error> {
     })?;
     Ok((passengers, cabin))
 }
-
-/// Renders a report as the JSON users pipe into jq (`--format json`).
-pub fn to_json(report: &crate::core::Report) -> Vec<u8> {
-    crate::render::render(report, crate::render::Format::Json, &Default::default())
-}
